@@ -1,0 +1,23 @@
+"""A local Binance for tests and demos: ``BinanceServer`` imitates the listen-key endpoints.
+
+It needs only the standard library, so applications can test their use of binance_spot
+(expiry, retirement, network faults) without touching Binance.
+"""
+
+from binance_spot.testing.clock import ManualClock
+from binance_spot.testing.server import (
+    FAULT_KINDS,
+    LISTEN_KEY_VALIDITY,
+    MAX_TOKEN_VALIDITY_MS,
+    BinanceServer,
+    Recorded,
+)
+
+__all__ = [
+    "FAULT_KINDS",
+    "LISTEN_KEY_VALIDITY",
+    "MAX_TOKEN_VALIDITY_MS",
+    "BinanceServer",
+    "ManualClock",
+    "Recorded",
+]
