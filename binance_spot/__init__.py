@@ -6,6 +6,8 @@ Generated from openapi.yaml by templates/__init__package.mustache; do not edit.
 from typing import Any
 
 from binance_spot._spec import PACKAGE_VERSION as __version__
+from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
+from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
 from binance_spot.api.margin_stream_api import MarginStreamApi
 from binance_spot.api_client import ApiClient
 from binance_spot.configuration import Configuration
@@ -29,13 +31,19 @@ from binance_spot.exceptions import (
     UnauthorizedException,
 )
 from binance_spot.models.inline_response200124 import InlineResponse200124
+from binance_spot.models.margin_listen_token import MarginListenToken
+from binance_spot.models.margin_risk_listen_key import MarginRiskListenKey
 
 __all__ = [
     "__version__",
+    "MarginListenTokenApi",
+    "MarginRiskStreamApi",
     "MarginStreamApi",
     "ApiClient",
     "Configuration",
     "InlineResponse200124",
+    "MarginListenToken",
+    "MarginRiskListenKey",
     "ListenKeyManager",
     "ApiAttributeError",
     "ApiConnectionError",

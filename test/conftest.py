@@ -1,0 +1,48 @@
+"""Fixtures shared by the tests: a local Binance server and a client pointed at it."""
+
+from collections.abc import Iterator
+
+import pytest
+
+import binance_spot
+from binance_spot.testing import BinanceServer, ManualClock
+
+API_KEY = "test-api-key_0123456789"
+
+
+@pytest.fixture(autouse=True)
+def _no_default_configuration() -> Iterator[None]:
+    """``Configuration.set_default`` is process-wide: never let it leak between tests."""
+    yield
+    binance_spot.Configuration.set_default(None)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(start=1_780_000_000.0)
+
+
+@pytest.fixture
+def server(clock: ManualClock) -> Iterator[BinanceServer]:
+    with BinanceServer(clock=clock) as running:
+        yield running
+
+
+@pytest.fixture
+def config(server: BinanceServer) -> binance_spot.Configuration:
+    """A configuration for the local server, with short timeouts and fast retries."""
+    configuration = binance_spot.Configuration(host=server.url)
+    configuration.api_key["X-MBX-APIKEY"] = API_KEY
+    configuration.request_timeout = (2.0, 2.0)
+    return configuration
+
+
+@pytest.fixture
+def client(config: binance_spot.Configuration) -> Iterator[binance_spot.ApiClient]:
+    with binance_spot.ApiClient(config) as api_client:
+        yield api_client
+
+
+@pytest.fixture
+def api(client: binance_spot.ApiClient) -> binance_spot.MarginStreamApi:
+    return binance_spot.MarginStreamApi(client)
