@@ -1,13 +1,11 @@
 """What each operation puts on the wire, and what each classic keyword does."""
 
-import urllib3
-
 import pytest
+import urllib3
+from conftest import API_KEY
 
 import binance_spot
 from binance_spot.testing import BinanceServer
-
-from conftest import API_KEY
 
 PATH = "/sapi/v1/userDataStream"
 
@@ -70,7 +68,9 @@ def test_with_http_info_returns_data_status_headers(api: binance_spot.MarginStre
     data, status, headers = api.sapi_v1_user_data_stream_post_with_http_info()
     assert isinstance(data, binance_spot.InlineResponse200124) and status == 200
     assert headers["Content-Type"].startswith("application/json")
-    assert api.sapi_v1_user_data_stream_put_with_http_info(listen_key=data.listen_key, _return_http_data_only=True) == {}
+    assert (
+        api.sapi_v1_user_data_stream_put_with_http_info(listen_key=data.listen_key, _return_http_data_only=True) == {}
+    )
 
 
 def test_async_req_returns_an_object_with_get(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
