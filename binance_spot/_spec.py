@@ -9,9 +9,7 @@ API_VERSION = "1.0"
 PACKAGE_VERSION = "1.0.0"
 
 #: (url, description) of each server of the spec; the first is the default host.
-SERVERS = (
-    ("https://api.binance.com", ""),
-)
+SERVERS = (("https://api.binance.com", ""),)
 DEFAULT_HOST = SERVERS[0][0]
 
 
@@ -23,6 +21,4 @@ class SecurityScheme(NamedTuple):
     key_name: str
 
 
-SECURITY_SCHEMES = (
-    SecurityScheme("ApiKeyAuth", "header", "X-MBX-APIKEY"),
-)
+SECURITY_SCHEMES = (SecurityScheme("ApiKeyAuth", "header", "X-MBX-APIKEY"),)

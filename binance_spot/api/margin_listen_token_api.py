@@ -64,7 +64,9 @@ class MarginListenTokenApi:
         **kwargs: Any,
     ) -> "ApplyResult[models.MarginListenToken]": ...
 
-    def sapi_v1_user_listen_token_post(self, symbol: Any = None, is_isolated: Any = None, validity: Any = None, **kwargs: Any) -> Any:
+    def sapi_v1_user_listen_token_post(
+        self, symbol: Any = None, is_isolated: Any = None, validity: Any = None, **kwargs: Any
+    ) -> Any:
         """Create a margin account listenToken (USER_STREAM)
 
         Create a token that lets the holder subscribe to this account's margin user data stream through the WebSocket API method `userDataStream.subscribe.listenToken`. A token cannot be kept alive: create a new one before `expirationTime` and subscribe again.  Weight: 1
@@ -77,7 +79,9 @@ class MarginListenTokenApi:
         kwargs["_return_http_data_only"] = True
         return self.sapi_v1_user_listen_token_post_with_http_info(symbol, is_isolated, validity, **kwargs)
 
-    def sapi_v1_user_listen_token_post_with_http_info(self, symbol: Any = None, is_isolated: Any = None, validity: Any = None, **kwargs: Any) -> Any:
+    def sapi_v1_user_listen_token_post_with_http_info(
+        self, symbol: Any = None, is_isolated: Any = None, validity: Any = None, **kwargs: Any
+    ) -> Any:
         """Create a margin account listenToken (USER_STREAM): the data, the HTTP status and the response headers.
 
         :param symbol: Isolated margin symbol, e.g. BNBUSDT; required when isIsolated is true

@@ -16,9 +16,7 @@ _SAPI_V1_MARGIN_LISTEN_KEY_DELETE = Operation(
     name="sapi_v1_margin_listen_key_delete",
     method="DELETE",
     path="/sapi/v1/margin/listen-key",
-    params=(
-        Param("listen_key", "listenKey", str, required=True),
-    ),
+    params=(Param("listen_key", "listenKey", str, required=True),),
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
@@ -37,9 +35,7 @@ _SAPI_V1_MARGIN_LISTEN_KEY_PUT = Operation(
     name="sapi_v1_margin_listen_key_put",
     method="PUT",
     path="/sapi/v1/margin/listen-key",
-    params=(
-        Param("listen_key", "listenKey", str, required=True),
-    ),
+    params=(Param("listen_key", "listenKey", str, required=True),),
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),

@@ -16,9 +16,7 @@ _SAPI_V1_USER_DATA_STREAM_DELETE = Operation(
     name="sapi_v1_user_data_stream_delete",
     method="DELETE",
     path="/sapi/v1/userDataStream",
-    params=(
-        Param("listen_key", "listenKey", str),
-    ),
+    params=(Param("listen_key", "listenKey", str),),
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
@@ -35,9 +33,7 @@ _SAPI_V1_USER_DATA_STREAM_PUT = Operation(
     name="sapi_v1_user_data_stream_put",
     method="PUT",
     path="/sapi/v1/userDataStream",
-    params=(
-        Param("listen_key", "listenKey", str),
-    ),
+    params=(Param("listen_key", "listenKey", str),),
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),

@@ -28,9 +28,7 @@ class InlineResponse200124:
     }
 
     #: Attributes whose values are secrets, masked in ``repr``.
-    secret_attributes: ClassVar[tuple[str, ...]] = (
-        "listen_key",
-    )
+    secret_attributes: ClassVar[tuple[str, ...]] = ("listen_key",)
 
     def __init__(
         self,

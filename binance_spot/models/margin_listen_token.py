@@ -30,9 +30,7 @@ class MarginListenToken:
     }
 
     #: Attributes whose values are secrets, masked in ``repr``.
-    secret_attributes: ClassVar[tuple[str, ...]] = (
-        "token",
-    )
+    secret_attributes: ClassVar[tuple[str, ...]] = ("token",)
 
     def __init__(
         self,
