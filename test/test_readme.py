@@ -28,7 +28,7 @@ def example(marker: str) -> str:
 
 
 def test_every_example_is_covered() -> None:
-    markers = ("EndpointRetiredException", "secret_key", "Getting", "MarginListenTokenApi(api_client)")
+    markers = ("EndpointRetiredException", "secret_key", "MarginListenTokenApi(api_client)", "ListenTokenFunctions")
     assert all(any(m in e for m in markers) for e in EXAMPLES)
 
 
@@ -75,3 +75,16 @@ def test_getting_started_example(server: BinanceServer) -> None:
 def server_clock_ms(server: BinanceServer) -> float:
     (token,) = server.tokens.values()
     return token - 86_400_000
+
+
+def test_manager_migration_example() -> None:
+    # Token lifetimes are computed on the real clock, so this server keeps it.
+    with BinanceServer(retired=True) as server:
+        printed = run(example("ListenTokenFunctions"), server)
+        assert printed.splitlines()[0] in ("token valid for 86400 s", "token valid for 86399 s")
+        assert [(r.method, r.path) for r in server.requests] == [
+            ("POST", "/sapi/v1/userListenToken"),
+            ("POST", "/sapi/v1/margin/listen-key"),
+            ("DELETE", "/sapi/v1/margin/listen-key"),
+        ]
+        assert server.risk_listen_keys == {}

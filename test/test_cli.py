@@ -1,0 +1,290 @@
+"""The ``binance-spot`` command line, run as a subprocess against the local Binance."""
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from binance_spot.exceptions import RETIREMENT_HINT
+from binance_spot.testing import BinanceServer
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "cli-secret-api-key-0123"
+STREAM = "/sapi/v1/userDataStream"
+RISK = "/sapi/v1/margin/listen-key"
+TOKEN = "/sapi/v1/userListenToken"
+COMMANDS = ["create", "keepalive", "close", "keep", "token", "demo"]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def run(*args: str, env: Optional[dict[str, str]] = None, timeout: float = 20) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "binance_spot", *args],
+        env=cli_env(BINANCE_API_KEY=KEY) if env is None else env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert KEY not in result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture
+def server() -> Iterator[BinanceServer]:
+    with BinanceServer(api_keys=[KEY]) as srv:
+        yield srv
+
+
+def methods(server: BinanceServer, path: str = STREAM) -> list[tuple[str, Optional[str]]]:
+    return [(r.method, r.param("listenKey")) for r in server.requests if r.path == path]
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_everywhere_documents_exit_codes(command: Optional[str]) -> None:
+    result = run(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert "exit codes:" in result.stdout and "130" in result.stdout
+
+
+def test_usage_errors_exit_2(server: BinanceServer) -> None:
+    assert run("frobnicate").returncode == 2
+    assert run("keepalive").returncode == 2
+    result = run("keep", "--validity", "5", "--host", server.url)
+    assert result.returncode == 2 and "--token" in result.stderr
+    assert server.requests == []
+
+
+def test_missing_api_key_without_a_terminal_is_a_clear_error(server: BinanceServer) -> None:
+    result = run("create", "--host", server.url, env=cli_env())
+    assert result.returncode == 2
+    assert "BINANCE_API_KEY" in result.stderr
+    assert server.requests == []
+
+
+def test_create_prints_the_key_as_json(server: BinanceServer) -> None:
+    result = run("create", "--host", server.url)
+    assert result.returncode == 0, result.stderr
+    key = json.loads(result.stdout)["listenKey"]
+    assert key in server.listen_keys
+    [request] = server.requests
+    assert request.header("X-MBX-APIKEY") == KEY
+
+
+def test_api_key_option_and_host_from_the_environment(server: BinanceServer) -> None:
+    result = run("create", "--api-key", KEY, env=cli_env(BINANCE_HOST=server.url))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["listenKey"] in server.listen_keys
+
+
+def test_keepalive_and_close(server: BinanceServer) -> None:
+    key = json.loads(run("create", "--host", server.url).stdout)["listenKey"]
+    result = run("keepalive", key, "--host", server.url)
+    assert (result.returncode, json.loads(result.stdout)) == (0, {})
+    result = run("close", key, "--host", server.url)
+    assert (result.returncode, json.loads(result.stdout)) == (0, {})
+    assert methods(server) == [("POST", None), ("PUT", key), ("DELETE", key)]
+    assert server.listen_keys == {}
+
+
+def test_binance_errors_exit_1_with_code_and_message(server: BinanceServer) -> None:
+    result = run("keepalive", "no-such-key", "--host", server.url)
+    assert result.returncode == 1
+    assert "-1125" in result.stderr and "This listenKey does not exist." in result.stderr
+    result = run("close", "no-such-key", "--host", server.url, "--json")
+    assert result.returncode == 1
+    error = json.loads(result.stdout)["error"]
+    assert (error["status"], error["code"]) == (400, -1125)
+
+
+def test_wrong_api_key_is_reported_not_echoed(server: BinanceServer) -> None:
+    result = run("create", "--host", server.url, env=cli_env(BINANCE_API_KEY="another-secret-key"))
+    assert result.returncode == 1
+    assert "-2015" in result.stderr
+    assert "another-secret-key" not in result.stdout + result.stderr
+
+
+def test_retired_endpoint_prints_the_hint(server: BinanceServer) -> None:
+    server.retired = True
+    result = run("create", "--host", server.url)
+    assert result.returncode == 1
+    assert "410" in result.stderr and RETIREMENT_HINT in result.stderr
+
+
+def test_network_error_exits_3() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run("create", "--host", f"http://127.0.0.1:{port}", "--timeout", "1")
+    assert result.returncode == 3
+    assert "network" in result.stderr
+
+
+def test_verbose_logs_requests_with_the_key_masked(server: BinanceServer) -> None:
+    result = run("create", "--host", server.url, "--verbose")
+    assert result.returncode == 0
+    key = json.loads(result.stdout)["listenKey"]
+    assert "POST /sapi/v1/userDataStream" in result.stderr
+    assert key not in result.stderr  # run() already checked the API key
+
+
+def test_token_prints_the_token_and_its_expiry(server: BinanceServer) -> None:
+    result = run("token", "--host", server.url, "--validity", "60000")
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert server.token_valid(lines["token"])
+    assert lines["expires"][:4].isdigit()
+    result = run("token", "--host", server.url, "--isolated", "BTCUSDT", "--json")
+    data = json.loads(result.stdout)
+    assert data["expirationTime"] == server.tokens[data["token"]]
+    first, second = [r for r in server.requests if r.path == TOKEN]
+    assert first.param("validity") == "60000"
+    assert (second.param("symbol"), second.param("isIsolated")) == ("BTCUSDT", "true")
+
+
+class Keep:
+    """A ``keep`` process whose output lines can be awaited."""
+
+    def __init__(self, server: BinanceServer, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "binance_spot", "keep", "--host", server.url, *args],
+            env=cli_env(BINANCE_API_KEY=KEY),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def expect(self, text: str, timeout: float = 10) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"{text!r} not printed; got {self.seen}") from None
+            self.seen.append(line)
+            if text in line:
+                return line
+
+    def stop(self, signum: int) -> int:
+        self.process.send_signal(signum)
+        code = self.process.wait(10)
+        time.sleep(0.05)  # let the reader thread drain the pipe
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        assert KEY not in "".join(self.seen)
+        return code
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_keep_renews_until_signalled_then_closes(server: BinanceServer, signum: int, code: int) -> None:
+    keep = Keep(server, "--interval", "0.2")
+    key = keep.expect("listen key: ").split("listen key: ")[1].strip()
+    assert key in server.listen_keys
+    keep.expect("renewed the listen key")
+    keep.expect("renewed the listen key")
+    assert keep.stop(signum) == code
+    assert "closed the listen key" in keep.seen[-1]
+    sent = methods(server)
+    assert sent[0] == ("POST", None)
+    assert sent[-1] == ("DELETE", key)
+    assert set(sent[1:-1]) == {("PUT", key)}
+    assert server.listen_keys == {}
+
+
+def test_keep_reports_a_recreated_key(server: BinanceServer) -> None:
+    keep = Keep(server, "--interval", "0.2", "--json")
+    created = json.loads(keep.expect('"created"'))
+    server.expire(created["key"])
+    new = json.loads(keep.expect('"new_key"'))["key"]
+    assert new != created["key"] and new in server.listen_keys
+    assert keep.stop(signal.SIGTERM) == 143
+    assert methods(server)[-1] == ("DELETE", new)
+
+
+def test_keep_risk_stream(server: BinanceServer) -> None:
+    keep = Keep(server, "--risk", "--interval", "0.2")
+    key = keep.expect("listen key: ").split("listen key: ")[1].strip()
+    keep.expect("renewed")
+    assert keep.stop(signal.SIGINT) == 130
+    sent = methods(server, RISK)
+    assert sent[0] == ("POST", None) and ("PUT", key) in sent and sent[-1] == ("DELETE", key)
+    assert server.risk_listen_keys == {} and methods(server) == []
+
+
+def test_keep_token_renews_before_expiry(server: BinanceServer) -> None:
+    keep = Keep(server, "--token", "--validity", "2000")
+    first = keep.expect("token: ").split("token: ")[1].strip()
+    line = keep.expect("new token: ", timeout=5)
+    second = line.split("new token: ")[1].split()[0]
+    assert second != first and server.token_valid(second)
+    assert keep.stop(signal.SIGTERM) == 143
+    assert {r.method for r in server.requests} == {"POST"}
+    assert {r.param("validity") for r in server.requests} == {"2000"}
+
+
+def test_demo_shows_the_lifecycle_without_an_api_key() -> None:
+    started = time.monotonic()
+    result = run("demo", env=cli_env())
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 10
+    out = result.stdout
+    for step in ("POST", "PUT", "-1125", "DELETE", "410", "new token"):
+        assert step in out
+    assert "active keys on the server: 0" in out
+
+
+def test_demo_json_is_one_object_per_line() -> None:
+    result = run("demo", "--json", env=cli_env())
+    assert result.returncode == 0
+    events = [json.loads(line)["event"] for line in result.stdout.splitlines()]
+    assert events[:6] == ["server", "created", "renewed", "expired", "recreated", "closed"]
+    assert events[-1] == "token_renewed"
+
+
+def test_keep_fails_fast_when_the_first_create_fails(server: BinanceServer) -> None:
+    server.retired = True
+    result = run("keep", "--host", server.url)
+    assert result.returncode == 1
+    assert RETIREMENT_HINT in result.stderr
+    assert [r.method for r in server.requests] == ["POST"]
+
+
+def test_demo_with_an_api_key_runs_against_the_host(server: BinanceServer) -> None:
+    server.retired = True
+    result = run("demo", "--host", server.url)
+    assert result.returncode == 0, result.stderr
+    assert "POST 410: Binance retired /sapi/v1/userDataStream on 2026-02-20" in result.stdout
+    assert [(r.method, r.path) for r in server.requests] == [
+        ("POST", STREAM),
+        ("POST", RISK),
+        ("PUT", RISK),
+        ("DELETE", RISK),
+        ("POST", TOKEN),
+    ]
+    assert all(r.header("X-MBX-APIKEY") == KEY for r in server.requests)
+    assert server.risk_listen_keys == {}
