@@ -15,8 +15,8 @@ SECRET_HEADERS = frozenset({"x-mbx-apikey", "authorization", "cookie", "set-cook
 SECRET_FIELDS = ("listenKey", "token", "signature", "secretKey", "apiKey")
 
 _FIELD_ALTERNATION = "|".join(SECRET_FIELDS)
-# "listenKey": "value"  (JSON bodies)
-_JSON_FIELD = re.compile(rf'("(?:{_FIELD_ALTERNATION})"\s*:\s*")[^"]*(")?')
+# "listenKey": "value"  (JSON bodies; the value may hold escaped quotes)
+_JSON_FIELD = re.compile(rf'("(?:{_FIELD_ALTERNATION})"\s*:\s*")(?:[^"\\]|\\.)*(")?')
 # listenKey=value  (query strings, form bodies)
 _QUERY_FIELD = re.compile(rf"(\b(?:{_FIELD_ALTERNATION})=)[^&\s#\"']*")
 

@@ -62,7 +62,9 @@ class RetryPolicy:
         total = getattr(retries, "total", None)
         if total is None or total is False:
             total = default if total is None else 0
-        backoff = getattr(retries, "backoff_factor", None) or DEFAULT_BACKOFF
+        backoff = getattr(retries, "backoff_factor", None)
+        if backoff is None:
+            backoff = DEFAULT_BACKOFF  # 0 is kept: in urllib3 it means "retry without waiting"
         # urllib3 2.x has backoff_max on the instance, 1.26 only a class default.
         backoff_max = getattr(retries, "backoff_max", None) or getattr(retries, "DEFAULT_BACKOFF_MAX", None)
         backoff_max = backoff_max or DEFAULT_BACKOFF_MAX

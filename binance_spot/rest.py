@@ -7,6 +7,7 @@ than the ``getheaders()`` that 2.6 removed).
 import ipaddress
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -31,6 +32,7 @@ __all__ = ["ApiException", "RESTClientObject", "RESTResponse"]
 logger = logging.getLogger("binance_spot")
 
 _CHUNK = 64 * 1024
+_BAD_HEADER_VALUE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u0100-\U0010ffff]")
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
@@ -92,10 +94,12 @@ class RESTClientObject:
     def __init__(self, configuration: Configuration, pools_size: int = 4, maxsize: Optional[int] = None) -> None:
         self.configuration = configuration
         self.pool_manager = self._make_pool_manager(configuration, pools_size, maxsize)
-        self._pools: dict[str, Any] = {}
+        # host -> (its pool, the path of the host URL, whether it is plain http to another machine)
+        self._pools: dict[str, tuple[Any, str, bool]] = {}
+        self._warned: set[str] = set()
         self._lock = threading.Lock()
-        self._timeout_setting: Timeout = None
-        self._timeout = make_timeout(configuration.request_timeout)
+        # (setting, its urllib3 Timeout), replaced as one object so threads never see half of it
+        self._timeout = (configuration.request_timeout, make_timeout(configuration.request_timeout))
 
     @staticmethod
     def _make_pool_manager(
@@ -202,7 +206,15 @@ class RESTClientObject:
         Raises an ``ApiException`` subclass for an error status, ``ApiConnectionError``
         when no answer could be had.
         """
-        pool = self._pools.get(host) or self._new_pool(host, headers)
+        _check_headers(headers)
+        pool, base_path, in_clear = self._pools.get(host) or self._new_pool(host)
+        if base_path:
+            target = base_path + target  # a host such as https://proxy/binance keeps its path
+        if in_clear and host not in self._warned and any(k.lower() == "x-mbx-apikey" for k in headers):
+            self._warned.add(host)
+            logger.warning(
+                "Sending the API key over plain http to %s: anyone on the path can read it", urlsplit(host).hostname
+            )
         urllib3_timeout = self._timeout_for(timeout)
         config = self.configuration
         policy = RetryPolicy.from_setting(config.retries, DEFAULT_RETRIES, config.max_retry_wait, config.max_retry_time)
@@ -242,28 +254,24 @@ class RESTClientObject:
             waited += delay
 
     def _timeout_for(self, value: Timeout) -> urllib3.Timeout:
-        if value is None:
-            setting = self.configuration.request_timeout
-            if setting != self._timeout_setting:
-                self._timeout = make_timeout(setting)
-                self._timeout_setting = setting
-            return self._timeout
-        return make_timeout(value)
+        if value is not None:
+            return make_timeout(value)
+        setting = self.configuration.request_timeout
+        cached_setting, cached = self._timeout
+        if setting is None or setting != cached_setting:
+            cached = make_timeout(setting)  # None (no bound at all) is refused here
+            self._timeout = (setting, cached)
+        return cached
 
-    def _new_pool(self, host: str, headers: Mapping[str, str]) -> Any:
+    def _new_pool(self, host: str) -> tuple[Any, str, bool]:
         parts = urlsplit(host)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ApiValueError(f"host must be an http:// or https:// URL, got {host!r}")
-        if (
-            parts.scheme == "http"
-            and not is_loopback(parts.hostname)
-            and any(k.lower() == "x-mbx-apikey" for k in headers)
-        ):
-            logger.warning("Sending the API key over plain http to %s: anyone on the path can read it", parts.hostname)
         with self._lock:
-            pool = self.pool_manager.connection_from_url(host)
-            self._pools[host] = pool
-        return pool
+            in_clear = parts.scheme == "http" and not is_loopback(parts.hostname)
+            entry = (self.pool_manager.connection_from_url(host), parts.path.rstrip("/"), in_clear)
+            self._pools[host] = entry
+        return entry
 
     def _attempt(
         self,
@@ -315,6 +323,17 @@ class RESTClientObject:
         error = exception_class_for(response.status)(http_resp=response)
         error.retry_after = parse_retry_after(response.getheader("Retry-After"))
         return error
+
+
+def _check_headers(headers: Mapping[str, str]) -> None:
+    """Refuse, before connecting and without echoing it, a value HTTP cannot carry as is.
+
+    CR or LF would inject headers; other control characters and anything beyond Latin-1
+    (which ``http.client`` cannot encode) would otherwise fail half-way through sending.
+    """
+    for name, value in headers.items():
+        if isinstance(value, str) and _BAD_HEADER_VALUE.search(value):
+            raise ApiValueError(f"header {name} contains a control or non-Latin-1 character; refused before sending")
 
 
 def _connection_error(method: str, target: str, exc: BaseException) -> ApiConnectionError:
