@@ -5,6 +5,7 @@ in query strings and JSON bodies. Both kinds are bearer secrets, so every text t
 package shows passes through here first.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -14,17 +15,25 @@ SECRET_HEADERS = frozenset({"x-mbx-apikey", "authorization", "cookie", "set-cook
 
 SECRET_FIELDS = ("listenKey", "token", "signature", "secretKey", "apiKey")
 
-_FIELD_ALTERNATION = "|".join(SECRET_FIELDS)
-# "listenKey": "value"  (JSON bodies; the value may hold escaped quotes)
-_JSON_FIELD = re.compile(rf'("(?:{_FIELD_ALTERNATION})"\s*:\s*")(?:[^"\\]|\\.)*(")?')
-# listenKey=value  (query strings, form bodies)
-_QUERY_FIELD = re.compile(rf"(\b(?:{_FIELD_ALTERNATION})=)[^&\s#\"']*")
+
+@functools.cache
+def _patterns() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+    """Compiled on first use: most processes never have anything to redact."""
+    fields = "|".join(SECRET_FIELDS)
+    # "listenKey": "value"  (JSON bodies; the value may hold escaped quotes)
+    json_field = re.compile(rf'("(?:{fields})"\s*:\s*")(?:[^"\\]|\\.)*(")?')
+    # listenKey=value  (query strings, form bodies)
+    query_field = re.compile(rf"(\b(?:{fields})=)[^&\s#\"']*")
+    return json_field, query_field
 
 
 def redact_text(text: str) -> str:
     """Mask the values of secret fields in a JSON document or a query string."""
-    text = _JSON_FIELD.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2) or ''}", text)
-    return _QUERY_FIELD.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    if not any(field in text for field in SECRET_FIELDS):
+        return text
+    json_field, query_field = _patterns()
+    text = json_field.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2) or ''}", text)
+    return query_field.sub(lambda m: f"{m.group(1)}{MASK}", text)
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

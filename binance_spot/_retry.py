@@ -8,9 +8,7 @@ every other 4xx are final: retrying them only lengthens a ban.
 
 import random
 import time
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from binance_spot.exceptions import ApiValueError
 
@@ -29,6 +27,8 @@ def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Opti
     value = value.strip()
     if value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime  # rare: Binance sends seconds
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -38,9 +38,12 @@ def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Opti
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How many times to retry and how long to wait; built from a ``Configuration``."""
+class RetryPolicy(NamedTuple):
+    """How many times to retry and how long to wait; built from a ``Configuration``.
+
+    ``max_time`` bounds the whole call: no retry starts once waiting for it would end
+    later than ``max_time`` seconds after the call began.
+    """
 
     retries: int
     backoff: float = DEFAULT_BACKOFF

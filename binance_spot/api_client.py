@@ -7,25 +7,27 @@ generated API classes use.
 
 import datetime
 import json
-import platform
+import sys
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Optional, Union
 from urllib.parse import quote, urlencode
 
 from binance_spot import rest
+from binance_spot._query import encode_query
 from binance_spot._signing import sign_query
 from binance_spot._spec import PACKAGE_VERSION as __version__
 from binance_spot.configuration import Configuration, Timeout
 from binance_spot.exceptions import ApiTypeError, ApiValueError, InvalidResponseException
-from binance_spot.operation import Operation
+from binance_spot.operation import Operation, select_accept
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
 Params = list[tuple[str, Any]]
 
-_CONTROL = frozenset(chr(c) for c in [*range(32), 127])
+# C0, DEL and C1: none belongs in a key, and CR/LF could split a request.
+_CONTROL = frozenset(chr(c) for c in [*range(32), *range(127, 160)])
 
 
 class UsedWeight(NamedTuple):
@@ -80,7 +82,7 @@ class ApiClient:
         if header_name is not None:
             self.default_headers[header_name] = header_value or ""
         self.cookie = cookie
-        self.user_agent = f"binance_spot/{__version__} (Python {platform.python_version()})"
+        self.user_agent = "binance_spot/{} (Python {}.{}.{})".format(__version__, *sys.version_info[:3])
         self.client_side_validation = self.configuration.client_side_validation
         self._pool: Optional[ThreadPool] = None
         self._pool_lock = threading.Lock()
@@ -138,10 +140,9 @@ class ApiClient:
 
     def call_operation(self, operation: Operation, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Any:
         """Check the arguments of ``operation``, then send it (on the pool if ``async_req``)."""
-        unknown = options.keys() - operation.keywords
-        if unknown:
-            name = sorted(unknown)[0]
-            raise ApiTypeError(f"Got an unexpected keyword argument '{name}' to method {operation.name}")
+        for name in options:
+            if name not in operation.keywords:
+                raise ApiTypeError(f"Got an unexpected keyword argument '{name}' to method {operation.name}")
         query = self._query(operation, arguments)
         if options.get("async_req"):
             return self.pool.apply_async(self._send_operation, (operation, query, options))
@@ -173,8 +174,8 @@ class ApiClient:
 
     def _send_operation(self, operation: Operation, query: Params, options: Mapping[str, Any]) -> Any:
         headers = dict(self.default_headers)
-        if operation.accept:
-            headers["Accept"] = self.select_header_accept(list(operation.accept)) or operation.accept[0]
+        if operation.accept_header:
+            headers["Accept"] = operation.accept_header
         if self.cookie:
             headers["Cookie"] = self.cookie
         extra = options.get("_headers")
@@ -210,9 +211,7 @@ class ApiClient:
         preload: bool,
         timeout: Timeout,
     ) -> Any:
-        for name, value in headers.items():
-            check_text(f"header {name}", value)
-        target = f"{path}?{urlencode(query, quote_via=quote)}" if query else path
+        target = f"{path}?{encode_query(query)}" if query else path
         response = self.rest_client.send(method, host, target, headers, body, preload, timeout)
         if not preload:
             return response
@@ -337,6 +336,8 @@ class ApiClient:
         if response_type == "file":
             raise ApiValueError("file downloads are not supported by this API")
         raw = response.data
+        if raw == b"{}" and response_type == "object":
+            return {}  # what PUT and DELETE answer: no need to parse it
         if not raw:
             if response_type == "object":
                 return None
@@ -403,12 +404,7 @@ class ApiClient:
         return pairs
 
     def select_header_accept(self, accepts: list[str]) -> Optional[str]:
-        if not accepts:
-            return None
-        for accept in accepts:
-            if "json" in accept.lower():
-                return accept
-        return ", ".join(accepts)
+        return select_accept(accepts)
 
     def select_header_content_type(self, content_types: list[str]) -> str:
         if not content_types:

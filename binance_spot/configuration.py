@@ -5,7 +5,6 @@ Compatible with the classic generated ``Configuration``: the same attributes and
 name (``X-MBX-APIKEY``) as well as under the security scheme name (``ApiKeyAuth``).
 """
 
-import copy
 import logging
 import sys
 import threading
@@ -21,7 +20,7 @@ DEFAULT_TIMEOUT = (5.0, 15.0)
 DEFAULT_RETRIES = 3
 #: A Retry-After longer than this (seconds) is not waited out: the error is raised at once.
 DEFAULT_MAX_RETRY_WAIT = 60.0
-#: No call spends longer than this (seconds) waiting between its attempts.
+#: No retry starts that would wait beyond this many seconds from the start of the call.
 DEFAULT_MAX_RETRY_TIME = 120.0
 #: Bodies longer than this are refused rather than read into memory.
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
@@ -72,6 +71,8 @@ class Configuration:
     ) -> None:
         default = Configuration._default
         if default is not None:
+            import copy
+
             self.__dict__.update(copy.deepcopy(default).__dict__)
         else:
             self._set_defaults()
@@ -128,6 +129,8 @@ class Configuration:
         self.client_side_validation = True
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "Configuration":
+        import copy
+
         clone = Configuration.__new__(Configuration)
         memo[id(self)] = clone
         for key, value in self.__dict__.items():
@@ -145,6 +148,8 @@ class Configuration:
     @classmethod
     def set_default(cls, default: Optional["Configuration"]) -> None:
         """Make ``Configuration()`` and ``get_default_copy()`` start from a copy of ``default``."""
+        import copy
+
         with cls._default_lock:
             cls._default = copy.deepcopy(default) if default is not None else None
 
@@ -185,14 +190,17 @@ class Configuration:
     def debug(self, value: bool) -> None:
         self._debug = bool(value)
         package_logger = self.logger["package_logger"]
-        package_logger.setLevel(logging.DEBUG if value else logging.WARNING)
-        if value and self.logger_stream_handler is None and self.logger_file_handler is None:
-            self.logger_stream_handler = logging.StreamHandler(sys.stderr)
-            self.logger_stream_handler.setFormatter(logging.Formatter(self.logger_format))
-            package_logger.addHandler(self.logger_stream_handler)
-        elif not value and self.logger_stream_handler is not None:
-            package_logger.removeHandler(self.logger_stream_handler)
-            self.logger_stream_handler = None
+        if value:
+            package_logger.setLevel(logging.DEBUG)
+            if self.logger_stream_handler is None and self.logger_file_handler is None:
+                self.logger_stream_handler = logging.StreamHandler(sys.stderr)
+                self.logger_stream_handler.setFormatter(logging.Formatter(self.logger_format))
+                package_logger.addHandler(self.logger_stream_handler)
+        else:
+            package_logger.setLevel(logging.NOTSET)  # the application's level applies again
+            if self.logger_stream_handler is not None:
+                package_logger.removeHandler(self.logger_stream_handler)
+                self.logger_stream_handler = None
 
     # authentication ------------------------------------------------------
 

@@ -2,11 +2,12 @@
 
 The generated classes hold one ``Operation`` per endpoint and hand it, with the caller's
 arguments, to ``ApiClient.call_operation``; the checking, signing and sending live there
-once instead of in every generated method.
+once instead of in every generated method. Plain classes, not dataclasses: importing
+``dataclasses`` would cost more than everything here.
 """
 
-from dataclasses import dataclass, field
-from typing import Optional
+from collections.abc import Sequence
+from typing import NamedTuple, Optional
 
 #: Keywords every operation accepts besides its parameters (those of the classic client).
 COMMON_KEYWORDS = frozenset(
@@ -23,8 +24,17 @@ COMMON_KEYWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Param:
+def select_accept(accepts: Sequence[str]) -> Optional[str]:
+    """The ``Accept`` header for these media types: JSON when offered, else all of them."""
+    if not accepts:
+        return None
+    for accept in accepts:
+        if "json" in accept.lower():
+            return accept
+    return ", ".join(accepts)
+
+
+class Param(NamedTuple):
     """A query parameter: its Python name, its wire name and its type."""
 
     name: str
@@ -33,21 +43,45 @@ class Param:
     required: bool = False
 
 
-@dataclass(frozen=True)
 class Operation:
     """One endpoint: what to send and what comes back."""
 
-    name: str
-    method: str
-    path: str
-    params: tuple[Param, ...] = ()
-    return_type: Optional[str] = None
-    auth: tuple[str, ...] = ()
-    accept: tuple[str, ...] = ()
-    #: Binance accepts a signature (timestamp, recvWindow, HMAC) on this endpoint.
-    signed: bool = False
-    #: Every keyword the operation accepts.
-    keywords: frozenset[str] = field(init=False, repr=False, compare=False)
+    __slots__ = (
+        "accept",
+        "accept_header",
+        "auth",
+        "keywords",
+        "method",
+        "name",
+        "params",
+        "path",
+        "return_type",
+        "signed",
+    )
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "keywords", COMMON_KEYWORDS.union(p.name for p in self.params))
+    def __init__(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        params: tuple[Param, ...] = (),
+        return_type: Optional[str] = None,
+        auth: tuple[str, ...] = (),
+        accept: tuple[str, ...] = (),
+        signed: bool = False,
+    ) -> None:
+        self.name = name
+        self.method = method
+        self.path = path
+        self.params = params
+        self.return_type = return_type
+        self.auth = auth
+        self.accept = accept
+        #: Binance accepts a signature (timestamp, recvWindow, HMAC) on this endpoint.
+        self.signed = signed
+        #: Every keyword the operation accepts.
+        self.keywords = COMMON_KEYWORDS.union(p.name for p in params)
+        self.accept_header = select_accept(accept)
+
+    def __repr__(self) -> str:
+        return f"<Operation {self.name}: {self.method} {self.path}>"

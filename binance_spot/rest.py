@@ -4,7 +4,6 @@ Works with urllib3 1.26 and 2.x: only APIs both provide are used (``headers`` ra
 than the ``getheaders()`` that 2.6 removed).
 """
 
-import ipaddress
 import json
 import logging
 import re
@@ -32,7 +31,10 @@ __all__ = ["ApiException", "RESTClientObject", "RESTResponse"]
 logger = logging.getLogger("binance_spot")
 
 _CHUNK = 64 * 1024
-_BAD_HEADER_VALUE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u0100-\U0010ffff]")
+# Anything but TAB, printable ASCII and printable Latin-1 (a negated class compiles fast).
+_BAD_HEADER_VALUE = re.compile(r"[^\t\x20-\x7e\xa0-\xff]")
+# urllib3 would build this per request from retries=False; our own loop does the retrying.
+_NO_RETRIES = urllib3.Retry(False, redirect=False)
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
@@ -69,6 +71,8 @@ class RESTResponse:
 def is_loopback(host: str) -> bool:
     if host.lower() in _LOOPBACK_NAMES:
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -100,6 +104,8 @@ class RESTClientObject:
         self._lock = threading.Lock()
         # (setting, its urllib3 Timeout), replaced as one object so threads never see half of it
         self._timeout = (configuration.request_timeout, make_timeout(configuration.request_timeout))
+        # (the settings it came from, the retry policy), replaced as one object likewise
+        self._policy: tuple[tuple[Any, float, float], RetryPolicy] = ((object(), 0.0, 0.0), RetryPolicy(0))
 
     @staticmethod
     def _make_pool_manager(
@@ -216,9 +222,8 @@ class RESTClientObject:
                 "Sending the API key over plain http to %s: anyone on the path can read it", urlsplit(host).hostname
             )
         urllib3_timeout = self._timeout_for(timeout)
-        config = self.configuration
-        policy = RetryPolicy.from_setting(config.retries, DEFAULT_RETRIES, config.max_retry_wait, config.max_retry_time)
-        waited = 0.0
+        policy = self._policy_for()
+        started = time.monotonic()
         attempt = 0
         while True:
             attempt += 1
@@ -239,7 +244,7 @@ class RESTClientObject:
                 if retry_after is not None and retry_after > policy.max_wait:
                     raise error
             delay = policy.delay(attempt, retry_after)
-            if waited + delay > policy.max_time:
+            if time.monotonic() - started + delay > policy.max_time:
                 raise error
             logger.info(
                 "%s %s failed (%s); retry %d of %d in %.2f s",
@@ -251,7 +256,15 @@ class RESTClientObject:
                 delay,
             )
             time.sleep(delay)
-            waited += delay
+
+    def _policy_for(self) -> RetryPolicy:
+        config = self.configuration
+        setting = (config.retries, config.max_retry_wait, config.max_retry_time)
+        cached_setting, cached = self._policy
+        if setting != cached_setting:
+            cached = RetryPolicy.from_setting(config.retries, DEFAULT_RETRIES, *setting[1:])
+            self._policy = (setting, cached)
+        return cached
 
     def _timeout_for(self, value: Timeout) -> urllib3.Timeout:
         if value is not None:
@@ -292,7 +305,7 @@ class RESTClientObject:
                 target,
                 body=body,
                 headers=headers,
-                retries=False,
+                retries=_NO_RETRIES,
                 redirect=False,
                 assert_same_host=False,
                 timeout=timeout,

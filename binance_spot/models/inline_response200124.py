@@ -3,7 +3,6 @@
 Generated from openapi.yaml by templates/model.mustache; do not edit.
 """
 
-import pprint
 from typing import Any, ClassVar, Optional
 
 from binance_spot._redact import MASK
@@ -70,6 +69,8 @@ class InlineResponse200124:
 
     def to_str(self) -> str:
         """The attributes, pretty-printed, with secrets masked."""
+        import pprint
+
         shown = {k: MASK if k in self.secret_attributes and v is not None else v for k, v in self.to_dict().items()}
         return pprint.pformat(shown)
 
