@@ -3,12 +3,10 @@
 Generated from openapi.yaml by templates/__init__package.mustache; do not edit.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from binance_spot._lazy import lazy_exports
 from binance_spot._spec import PACKAGE_VERSION as __version__
-from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
-from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
-from binance_spot.api.margin_stream_api import MarginStreamApi
 from binance_spot.api_client import ApiClient
 from binance_spot.configuration import Configuration
 from binance_spot.exceptions import (
@@ -30,9 +28,15 @@ from binance_spot.exceptions import (
     ServiceException,
     UnauthorizedException,
 )
-from binance_spot.models.inline_response200124 import InlineResponse200124
-from binance_spot.models.margin_listen_token import MarginListenToken
-from binance_spot.models.margin_risk_listen_key import MarginRiskListenKey
+
+if TYPE_CHECKING:
+    from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
+    from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
+    from binance_spot.api.margin_stream_api import MarginStreamApi
+    from binance_spot.manager import ListenKeyManager
+    from binance_spot.models.inline_response200124 import InlineResponse200124
+    from binance_spot.models.margin_listen_token import MarginListenToken
+    from binance_spot.models.margin_risk_listen_key import MarginRiskListenKey
 
 __all__ = [
     "__version__",
@@ -65,10 +69,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # The manager starts threads and is not needed by every user: import it on first use.
-    if name == "ListenKeyManager":
-        from binance_spot.manager import ListenKeyManager
-
-        return ListenKeyManager
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The API classes, the models and the manager are imported on first use.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "MarginListenTokenApi": "binance_spot.api.margin_listen_token_api",
+        "MarginRiskStreamApi": "binance_spot.api.margin_risk_stream_api",
+        "MarginStreamApi": "binance_spot.api.margin_stream_api",
+        "InlineResponse200124": "binance_spot.models.inline_response200124",
+        "MarginListenToken": "binance_spot.models.margin_listen_token",
+        "MarginRiskListenKey": "binance_spot.models.margin_risk_listen_key",
+        "ListenKeyManager": "binance_spot.manager",
+    },
+)

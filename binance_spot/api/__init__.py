@@ -1,14 +1,28 @@
-"""The API classes, one per tag of openapi.yaml.
+"""The API classes, one per tag of openapi.yaml, each imported on first use.
 
 Generated from openapi.yaml by templates/__init__api.mustache; do not edit.
 """
 
-from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
-from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
-from binance_spot.api.margin_stream_api import MarginStreamApi
+from typing import TYPE_CHECKING
+
+from binance_spot._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
+    from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
+    from binance_spot.api.margin_stream_api import MarginStreamApi
 
 __all__ = [
     "MarginListenTokenApi",
     "MarginRiskStreamApi",
     "MarginStreamApi",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "MarginListenTokenApi": "binance_spot.api.margin_listen_token_api",
+        "MarginRiskStreamApi": "binance_spot.api.margin_risk_stream_api",
+        "MarginStreamApi": "binance_spot.api.margin_stream_api",
+    },
+)
