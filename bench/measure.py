@@ -1,0 +1,129 @@
+"""The three measurements: interleaved per-call rounds, cold imports, peak RSS.
+
+Everything timed runs in a process of its own; this module only starts them, feeds them
+work in turn and collects numbers, so its own cost never lands in a measurement.
+"""
+
+import json
+import statistics
+import subprocess
+from dataclasses import dataclass, field
+
+from clients import CALLS_PER_CYCLE
+from environments import BENCH, Runtime
+
+
+@dataclass
+class Samples:
+    """Per-round seconds per call of one client."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+
+class Worker:
+    """A long-lived client process (bench/worker.py) that runs cycles on request."""
+
+    def __init__(self, name: str, runtime: Runtime, url: str) -> None:
+        self.name = name
+        self.process = subprocess.Popen(
+            [runtime.python, str(BENCH / "worker.py"), name, url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=runtime.env(),
+        )
+        line = self._readline()
+        if line != "READY":
+            error = self.process.stderr.read() if self.process.stderr else ""
+            self.process.kill()
+            raise RuntimeError(f"{name} did not start: {line or error.strip().splitlines()[-1:]}")
+
+    def _readline(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.readline().strip()
+
+    def run(self, cycles: int) -> tuple[float, float]:
+        """(wall, cpu) seconds per call over ``cycles`` cycles."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"RUN {cycles}\n")
+        self.process.stdin.flush()
+        line = self._readline()
+        if not line.startswith("{"):
+            raise RuntimeError(f"{self.name} failed: {self.process.stderr.read() if self.process.stderr else line}")
+        result = json.loads(line)
+        calls = cycles * CALLS_PER_CYCLE
+        return result["wall"] / calls, result["cpu"] / calls
+
+    def close(self) -> None:
+        if self.process.poll() is None and self.process.stdin is not None:
+            self.process.stdin.write("QUIT\n")
+            self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def rounds(workers: list[Worker], count: int, cycles: int) -> dict[str, Samples]:
+    """Run every worker once per round, rotating the order so no client always goes first."""
+    samples = {w.name: Samples() for w in workers}
+    for index in range(count):
+        shift = index % len(workers)
+        for worker in workers[shift:] + workers[:shift]:
+            wall, cpu = worker.run(cycles)
+            samples[worker.name].wall.append(wall)
+            samples[worker.name].cpu.append(cpu)
+    return samples
+
+
+def ratios(samples: dict[str, Samples], reference: str, attribute: str) -> dict[str, list[float]]:
+    """Per-round ratio of each client to ``reference`` measured in the same round."""
+    base = getattr(samples[reference], attribute)
+    return {name: [x / b for x, b in zip(getattr(s, attribute), base)] for name, s in samples.items()}
+
+
+def import_times(modules: dict[str, tuple[Runtime, str]], runs: int) -> dict[str, float]:
+    """Median seconds ``import module`` adds to a fresh ``python -c pass``, per client name.
+
+    Processes are interleaved (pass, module A, module B, ...) so drift hits all alike;
+    one discarded round first writes any missing .pyc files.
+    """
+    baseline_of = {name: runtime.python for name, (runtime, _) in modules.items()}
+    empty: dict[str, list[float]] = {python: [] for python in set(baseline_of.values())}
+    loaded: dict[str, list[float]] = {name: [] for name in modules}
+    runtimes = {runtime.python: runtime for runtime, _ in modules.values()}
+    for index in range(runs + 1):
+        for python, runtime in runtimes.items():
+            elapsed = _time_process(runtime, "pass")
+            if index:
+                empty[python].append(elapsed)
+        for name, (runtime, module) in modules.items():
+            elapsed = _time_process(runtime, f"import {module}")
+            if index:
+                loaded[name].append(elapsed)
+    return {
+        name: max(0.0, statistics.median(times) - statistics.median(empty[baseline_of[name]]))
+        for name, times in loaded.items()
+    }
+
+
+def _time_process(runtime: Runtime, code: str) -> float:
+    import time
+
+    start = time.perf_counter()
+    subprocess.run([runtime.python, "-c", code], env=runtime.env(), check=True)
+    return time.perf_counter() - start
+
+
+def peak_rss(name: str, runtime: Runtime, url: str, calls: int, runs: int) -> float:
+    """Median peak RSS (MiB) of a fresh process that makes ``calls`` calls with ``name``."""
+    values = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [runtime.python, str(BENCH / "worker.py"), "--rss", name, url, str(calls)],
+            env=runtime.env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        values.append(int(out.strip().splitlines()[-1]) / 1024)
+    return statistics.median(values)
