@@ -288,3 +288,31 @@ def test_demo_with_an_api_key_runs_against_the_host(server: BinanceServer) -> No
     ]
     assert all(r.header("X-MBX-APIKEY") == KEY for r in server.requests)
     assert server.risk_listen_keys == {}
+
+
+def test_missing_api_key_is_asked_for_hidden_on_a_terminal(server: BinanceServer) -> None:
+    import pty
+
+    env = cli_env()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the pseudo-terminal is its controlling terminal
+        os.execve(sys.executable, [sys.executable, "-m", "binance_spot", "create", "--host", server.url], env)
+    output = b""
+    deadline = time.monotonic() + 20
+    while b"(hidden)" not in output and time.monotonic() < deadline:
+        output += os.read(fd, 1024)
+    os.write(fd, KEY.encode() + b"\n")
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, output
+    assert KEY.encode() not in output  # not echoed while typed, not printed after
+    assert b"listenKey" in output
+    assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY]
