@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Optional, Union
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from binance_spot import rest
 from binance_spot._query import encode_query
@@ -247,9 +247,23 @@ class ApiClient:
         """Send any request, as the classic generated client does."""
         if files:
             raise ApiValueError("file uploads are not supported by this API")
-        args = (resource_path, method, path_params, query_params, header_params, body, post_params,
-                response_type, response_types_map, auth_settings, _return_http_data_only,
-                _preload_content, _request_timeout, _host, _request_auth)  # fmt: skip
+        args = (
+            resource_path,
+            method,
+            path_params,
+            query_params,
+            header_params,
+            body,
+            post_params,
+            response_type,
+            response_types_map,
+            auth_settings,
+            _return_http_data_only,
+            _preload_content,
+            _request_timeout,
+            _host,
+            _request_auth,
+        )
         if async_req:
             return self.pool.apply_async(self._call_api, args)
         return self._call_api(*args)
@@ -280,17 +294,14 @@ class ApiClient:
             resource_path = resource_path.replace(f"{{{name}}}", quote(str(value), safe=safe))
         query = self.parameters_to_tuples(query_params or [], None)
         self.update_params_for_auth(headers, query, auth_settings, request_auth=request_auth)
-        payload: Optional[bytes] = None
-        if post_params:
-            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-            payload = urlencode(self.parameters_to_tuples(post_params, None)).encode()
-        elif body is not None:
-            headers.setdefault("Content-Type", "application/json")
-            payload = json.dumps(self.sanitize_for_serialization(body)).encode()
+        form = self.parameters_to_tuples(post_params, None) if post_params else None
+        payload = rest.encode_body(headers, self.sanitize_for_serialization(body), form)
         if response_type is None and response_types_map:
             response_type = response_types_map.get(200)
-        return self._send(host or self.configuration.host, method, resource_path, query, headers, payload,
-                          response_type, bool(data_only), preload, timeout)  # fmt: skip
+        host = host or self.configuration.host
+        return self._send(
+            host, method, resource_path, query, headers, payload, response_type, bool(data_only), preload, timeout
+        )
 
     def request(
         self,
@@ -307,9 +318,15 @@ class ApiClient:
         if method.upper() not in ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"):
             raise ApiValueError("http method must be `GET`, `HEAD`, `OPTIONS`, `POST`, `PATCH`, `PUT` or `DELETE`.")
         return self.rest_client.request(
-            method, url, query_params=query_params, headers=headers, post_params=post_params,
-            body=body, _preload_content=_preload_content, _request_timeout=_request_timeout,
-        )  # fmt: skip
+            method,
+            url,
+            query_params=query_params,
+            headers=headers,
+            post_params=post_params,
+            body=body,
+            _preload_content=_preload_content,
+            _request_timeout=_request_timeout,
+        )
 
     # helpers of the classic interface ------------------------------------------
 

@@ -159,15 +159,7 @@ class RESTClientObject:
         headers = dict(headers or {})
         if query_params:
             url = f"{url}?{urlencode(query_params)}"
-        payload: Optional[bytes] = None
-        if post_params and body is not None:
-            raise ApiValueError("body parameter cannot be used with post_params parameter.")
-        if post_params:
-            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-            payload = urlencode(post_params).encode()
-        elif body is not None:
-            headers.setdefault("Content-Type", "application/json")
-            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+        payload = encode_body(headers, body, post_params)
         parts = urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         return self.send(
@@ -336,6 +328,19 @@ class RESTClientObject:
         error = exception_class_for(response.status)(http_resp=response)
         error.retry_after = parse_retry_after(response.getheader("Retry-After"))
         return error
+
+
+def encode_body(headers: dict[str, str], body: Any, post_params: Optional[Any]) -> Optional[bytes]:
+    """The request body: a form from ``post_params`` or JSON from ``body``, with its Content-Type."""
+    if post_params and body is not None:
+        raise ApiValueError("body parameter cannot be used with post_params parameter.")
+    if post_params:
+        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        return urlencode(post_params).encode()
+    if body is not None:
+        headers.setdefault("Content-Type", "application/json")
+        return body if isinstance(body, bytes) else json.dumps(body).encode()
+    return None
 
 
 def _check_headers(headers: Mapping[str, str]) -> None:
