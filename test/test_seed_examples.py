@@ -10,7 +10,7 @@ import pytest
 import binance_spot
 from binance_spot.testing import BinanceServer
 
-SEED = Path(__file__).resolve().parent.parent / "docs" / "MarginStreamApi.md"
+SEED = Path(__file__).resolve().parent / "seed" / "MarginStreamApi.md"
 EXAMPLES = re.findall(r"```python\n(.*?)```", SEED.read_text(), re.S)
 
 
