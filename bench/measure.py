@@ -84,25 +84,24 @@ def ratios(samples: dict[str, Samples], reference: str, attribute: str) -> dict[
 def import_times(modules: dict[str, tuple[Runtime, str]], runs: int) -> dict[str, float]:
     """Median seconds ``import module`` adds to a fresh ``python -c pass``, per client name.
 
-    Processes are interleaved (pass, module A, module B, ...) so drift hits all alike;
-    one discarded round first writes any missing .pyc files.
+    Every round times each interpreter's empty start and each import once, in an order
+    rotated every round: a process that runs right after a heavy one (pydantic) comes out
+    slower, so no client may always hold that place. One discarded round first writes any
+    missing .pyc files.
     """
-    baseline_of = {name: runtime.python for name, (runtime, _) in modules.items()}
-    empty: dict[str, list[float]] = {python: [] for python in set(baseline_of.values())}
-    loaded: dict[str, list[float]] = {name: [] for name in modules}
     runtimes = {runtime.python: runtime for runtime, _ in modules.values()}
+    jobs = [(f"pass {python}", runtime, "pass") for python, runtime in runtimes.items()]
+    jobs += [(name, runtime, f"import {module}") for name, (runtime, module) in modules.items()]
+    times: dict[str, list[float]] = {key: [] for key, _, _ in jobs}
     for index in range(runs + 1):
-        for python, runtime in runtimes.items():
-            elapsed = _time_process(runtime, "pass")
+        shift = index % len(jobs)
+        for key, runtime, code in jobs[shift:] + jobs[:shift]:
+            elapsed = _time_process(runtime, code)
             if index:
-                empty[python].append(elapsed)
-        for name, (runtime, module) in modules.items():
-            elapsed = _time_process(runtime, f"import {module}")
-            if index:
-                loaded[name].append(elapsed)
+                times[key].append(elapsed)
     return {
-        name: max(0.0, statistics.median(times) - statistics.median(empty[baseline_of[name]]))
-        for name, times in loaded.items()
+        name: max(0.0, statistics.median(times[name]) - statistics.median(times[f"pass {runtime.python}"]))
+        for name, (runtime, _) in modules.items()
     }
 
 

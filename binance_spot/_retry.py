@@ -8,7 +8,7 @@ every other 4xx are final: retrying them only lengthens a ban.
 
 import random
 import time
-from typing import Any, NamedTuple, Optional
+from typing import Any, Optional
 
 from binance_spot.exceptions import ApiValueError
 
@@ -38,18 +38,28 @@ def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Opti
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-class RetryPolicy(NamedTuple):
+class RetryPolicy:
     """How many times to retry and how long to wait; built from a ``Configuration``.
 
     ``max_time`` bounds the whole call: no retry starts once waiting for it would end
     later than ``max_time`` seconds after the call began.
     """
 
-    retries: int
-    backoff: float = DEFAULT_BACKOFF
-    backoff_max: float = DEFAULT_BACKOFF_MAX
-    max_wait: float = 60.0
-    max_time: float = 120.0
+    __slots__ = ("backoff", "backoff_max", "max_time", "max_wait", "retries")
+
+    def __init__(
+        self,
+        retries: int,
+        backoff: float = DEFAULT_BACKOFF,
+        backoff_max: float = DEFAULT_BACKOFF_MAX,
+        max_wait: float = 60.0,
+        max_time: float = 120.0,
+    ) -> None:
+        self.retries = retries
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self.max_wait = max_wait
+        self.max_time = max_time
 
     @classmethod
     def from_setting(cls, retries: Any, default: int, max_wait: float, max_time: float) -> "RetryPolicy":

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from binance_spot import rest
 from binance_spot._query import encode_query
-from binance_spot._signing import sign_query
 from binance_spot._spec import PACKAGE_VERSION as __version__
 from binance_spot.configuration import Configuration, Timeout
 from binance_spot.exceptions import ApiTypeError, ApiValueError, InvalidResponseException
@@ -184,6 +183,8 @@ class ApiClient:
         request_auth = options.get("_request_auth")
         self.update_params_for_auth(headers, query, list(operation.auth), request_auth=request_auth)
         if operation.signed and self.configuration.secret_key is not None:
+            from binance_spot._signing import sign_query  # hmac: only for those who sign
+
             query = sign_query(query, self.configuration.secret_key, self.configuration.recv_window)
         return self._send(
             self.configuration.host,

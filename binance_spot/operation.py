@@ -2,12 +2,12 @@
 
 The generated classes hold one ``Operation`` per endpoint and hand it, with the caller's
 arguments, to ``ApiClient.call_operation``; the checking, signing and sending live there
-once instead of in every generated method. Plain classes, not dataclasses: importing
-``dataclasses`` would cost more than everything here.
+once instead of in every generated method. Plain classes with ``__slots__``: dataclasses
+and named tuples cost more to import and create than everything else here.
 """
 
 from collections.abc import Sequence
-from typing import NamedTuple, Optional
+from typing import Optional
 
 #: Keywords every operation accepts besides its parameters (those of the classic client).
 COMMON_KEYWORDS = frozenset(
@@ -34,13 +34,16 @@ def select_accept(accepts: Sequence[str]) -> Optional[str]:
     return ", ".join(accepts)
 
 
-class Param(NamedTuple):
+class Param:
     """A query parameter: its Python name, its wire name and its type."""
 
-    name: str
-    wire_name: str
-    type: type
-    required: bool = False
+    __slots__ = ("name", "required", "type", "wire_name")
+
+    def __init__(self, name: str, wire_name: str, type: type, required: bool = False) -> None:
+        self.name = name
+        self.wire_name = wire_name
+        self.type = type
+        self.required = required
 
 
 class Operation:
