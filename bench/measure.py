@@ -85,17 +85,20 @@ def import_times(modules: dict[str, tuple[Runtime, str]], runs: int) -> dict[str
     """Median seconds ``import module`` adds to a fresh ``python -c pass``, per client name.
 
     Every round times each interpreter's empty start and each import once, in an order
-    rotated every round: a process that runs right after a heavy one (pydantic) comes out
-    slower, so no client may always hold that place. One discarded round first writes any
-    missing .pyc files.
+    shuffled every round (with a fixed seed): a process's time depends on the one that ran
+    before it (a heavy pydantic import slows the next), so no client may keep a neighbour.
+    One discarded round first writes any missing .pyc files.
     """
+    import random
+
+    shuffle = random.Random(0).shuffle
     runtimes = {runtime.python: runtime for runtime, _ in modules.values()}
     jobs = [(f"pass {python}", runtime, "pass") for python, runtime in runtimes.items()]
     jobs += [(name, runtime, f"import {module}") for name, (runtime, module) in modules.items()]
     times: dict[str, list[float]] = {key: [] for key, _, _ in jobs}
     for index in range(runs + 1):
-        shift = index % len(jobs)
-        for key, runtime, code in jobs[shift:] + jobs[:shift]:
+        shuffle(jobs)
+        for key, runtime, code in jobs:
             elapsed = _time_process(runtime, code)
             if index:
                 times[key].append(elapsed)
