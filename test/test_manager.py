@@ -18,6 +18,8 @@ from binance_spot import (
     Configuration,
     EndpointRetiredException,
     ListenKeyManager,
+    MarginListenTokenApi,
+    MarginRiskStreamApi,
     MarginStreamApi,
     UnauthorizedException,
 )
@@ -133,8 +135,9 @@ def test_recreates_a_key_that_is_gone_and_reports_it_once(
         gate.wait(5)
         fake.sleep(seconds)
 
-    manager = ListenKeyManager(api, on_new_key=lambda o, n: changes.append((o, n)), on_error=errors.append,
-                               clock=fake.clock, sleep=slow_sleep)  # fmt: skip
+    manager = ListenKeyManager(
+        api, on_new_key=lambda o, n: changes.append((o, n)), on_error=errors.append, clock=fake.clock, sleep=slow_sleep
+    )
     manager.start()
     old = manager.listen_key
     assert old is not None
@@ -173,8 +176,9 @@ def test_transport_retries_absorb_short_bursts(server: BinanceServer, fake: Fake
     config = Configuration(host=server.url, api_key={"X-MBX-APIKEY": KEY})
     server.add_fault("status", times=3, status=503, headers={"Retry-After": "0"}, method="PUT")
     with ApiClient(config) as api_client:
-        manager = ListenKeyManager(MarginStreamApi(api_client), on_error=errors.append,
-                                   clock=fake.clock, sleep=fake.sleep)  # fmt: skip
+        manager = ListenKeyManager(
+            MarginStreamApi(api_client), on_error=errors.append, clock=fake.clock, sleep=fake.sleep
+        )
         with manager:
             wait_for(lambda: len(sent(server, "PUT")) >= 5)
     assert errors == []
@@ -303,14 +307,11 @@ def test_repr_masks_the_key(api: MarginStreamApi) -> None:
 
 
 def test_risk_stream_plugs_in_through_callables(server: BinanceServer, client: ApiClient, fake: FakeTime) -> None:
-    def call(method: str, **query: str) -> Any:
-        return client.call_api(RISK, method, query_params=query, auth_settings=["ApiKeyAuth"],
-                               response_type="object", _return_http_data_only=True)  # fmt: skip
-
+    risk = MarginRiskStreamApi(client)
     ops = ListenKeyFunctions(
-        lambda: call("POST"),
-        lambda key: call("PUT", listenKey=key),
-        lambda key: call("DELETE", listenKey=key),
+        risk.sapi_v1_margin_listen_key_post,
+        risk.sapi_v1_margin_listen_key_put,
+        risk.sapi_v1_margin_listen_key_delete,
     )
     with ListenKeyManager(ops, clock=fake.clock, sleep=fake.sleep) as manager:
         key = manager.listen_key
@@ -328,9 +329,7 @@ def test_tokens_are_replaced_before_they_expire(client: ApiClient) -> None:
         client.configuration.host = server.url
 
         def create_token() -> Any:
-            return client.call_api(TOKEN, "POST", query_params=[("validity", 600_000)],
-                                   auth_settings=["ApiKeyAuth"], response_type="object",
-                                   _return_http_data_only=True)  # fmt: skip
+            return MarginListenTokenApi(client).sapi_v1_user_listen_token_post(validity=600_000)
 
         def on_new_key(old: Optional[str], new: str) -> None:
             assert old is not None
