@@ -316,3 +316,14 @@ def test_missing_api_key_is_asked_for_hidden_on_a_terminal(server: BinanceServer
     assert KEY.encode() not in output  # not echoed while typed, not printed after
     assert b"listenKey" in output
     assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY]
+
+
+def test_secret_key_from_the_environment_signs_token_requests() -> None:
+    with BinanceServer(api_keys=[KEY], secret_keys={KEY: "cli-secret"}) as server:
+        result = run("token", "--host", server.url, env=cli_env(BINANCE_API_KEY=KEY, BINANCE_SECRET_KEY="cli-secret"))
+        assert result.returncode == 0, result.stderr
+        assert "cli-secret" not in result.stdout + result.stderr
+        (request,) = server.requests
+        assert request.param("signature") and request.param("timestamp")
+        wrong = run("token", "--host", server.url, env=cli_env(BINANCE_API_KEY=KEY, BINANCE_SECRET_KEY="wrong"))
+        assert wrong.returncode == 1 and "-1022" in wrong.stderr
