@@ -93,15 +93,7 @@ def create(server: BinanceServer, path: str = STREAM, query: str = "", api_key: 
     return str(payload["listenKey"])
 
 
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(start=1_750_000_000.0)
-
-
-@pytest.fixture
-def server(clock: ManualClock) -> Iterator[BinanceServer]:
-    with BinanceServer(clock=clock) as running:
-        yield running
+# The ``clock`` and ``server`` fixtures come from conftest.py.
 
 
 # Listen-key lifecycle
