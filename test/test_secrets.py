@@ -127,8 +127,11 @@ def test_exceptions_show_no_secret(
         assert leaks(str(error) + repr(error) + text, API_KEY, key) == [], text
 
 
-@pytest.mark.parametrize("bad", ["\r\nX-Injected: yes", "\n", "\r", "\x00", "\x7f", "\t"])
-def test_control_characters_in_the_api_key_are_refused_unsent(
+# CR/LF would inject headers, C1 controls would reach the wire, non-Latin-1 breaks inside http.client.
+@pytest.mark.parametrize(
+    "bad", ["\r\nX-Injected: yes", "\n", "\r", "\x00", "\x7f", "\t", "\x85", "\x9b", "\u65e5\u672c", "\u2028"]
+)
+def test_api_keys_http_cannot_carry_are_refused_unsent(
     config: binance_spot.Configuration, server: BinanceServer, bad: str
 ) -> None:
     config.api_key["X-MBX-APIKEY"] = f"abcdef{bad}ghijkl"
@@ -234,19 +237,6 @@ def test_redaction_masks_the_whole_value(text: str) -> None:
     assert "SEC" not in masked
     assert "RET" not in masked
     assert "***" in masked
-
-
-@pytest.mark.parametrize("bad", ["\x85", "\x9b", "\u65e5\u672c", "\u2028"])
-def test_api_key_http_cannot_carry_is_refused_unsent(
-    config: binance_spot.Configuration, server: BinanceServer, bad: str
-) -> None:
-    # C1 controls would reach the wire; non-Latin-1 would break inside http.client
-    config.api_key["X-MBX-APIKEY"] = f"abcdef{bad}ghijkl"
-    with binance_spot.ApiClient(config) as client:
-        with pytest.raises(binance_spot.ApiValueError) as caught:
-            binance_spot.MarginStreamApi(client).sapi_v1_user_data_stream_post()
-    assert leaks(str(caught.value), "abcdef", "ghijkl") == []
-    assert server.connections_opened == 0
 
 
 def test_classic_request_refuses_header_injection_unsent(client: binance_spot.ApiClient, server: BinanceServer) -> None:
