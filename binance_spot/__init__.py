@@ -5,35 +5,15 @@ Generated from openapi.yaml by templates/__init__package.mustache; do not edit.
 
 from typing import TYPE_CHECKING
 
+from binance_spot import _exports
+from binance_spot._exports import *  # noqa: F403 - the hand-written runtime's names
 from binance_spot._lazy import lazy_exports
 from binance_spot._spec import PACKAGE_VERSION as __version__
-from binance_spot.api_client import ApiClient
-from binance_spot.configuration import Configuration
-from binance_spot.exceptions import (
-    ApiAttributeError,
-    ApiConnectionError,
-    ApiException,
-    ApiKeyError,
-    ApiTypeError,
-    ApiValueError,
-    BadRequestException,
-    EndpointRetiredException,
-    ForbiddenException,
-    InvalidResponseException,
-    IpBannedException,
-    NotFoundException,
-    OpenApiException,
-    RateLimitedException,
-    ResponseTooLargeException,
-    ServiceException,
-    UnauthorizedException,
-)
 
 if TYPE_CHECKING:
     from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
     from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
     from binance_spot.api.margin_stream_api import MarginStreamApi
-    from binance_spot.manager import ListenKeyManager
     from binance_spot.models.inline_response200124 import InlineResponse200124
     from binance_spot.models.margin_listen_token import MarginListenToken
     from binance_spot.models.margin_risk_listen_key import MarginRiskListenKey
@@ -43,34 +23,15 @@ __all__ = [
     "MarginListenTokenApi",
     "MarginRiskStreamApi",
     "MarginStreamApi",
-    "ApiClient",
-    "Configuration",
     "InlineResponse200124",
     "MarginListenToken",
     "MarginRiskListenKey",
-    "ListenKeyManager",
-    "ApiAttributeError",
-    "ApiConnectionError",
-    "ApiException",
-    "ApiKeyError",
-    "ApiTypeError",
-    "ApiValueError",
-    "BadRequestException",
-    "EndpointRetiredException",
-    "ForbiddenException",
-    "InvalidResponseException",
-    "IpBannedException",
-    "NotFoundException",
-    "OpenApiException",
-    "RateLimitedException",
-    "ResponseTooLargeException",
-    "ServiceException",
-    "UnauthorizedException",
+    *_exports.__all__,
+    *_exports.LAZY,
 ]
 
-
-# The API classes, the models and the manager are imported on first use.
-__getattr__ = lazy_exports(
+# The API classes, the models and the rarely needed runtime are imported on first use.
+__getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "MarginListenTokenApi": "binance_spot.api.margin_listen_token_api",
@@ -79,6 +40,7 @@ __getattr__ = lazy_exports(
         "InlineResponse200124": "binance_spot.models.inline_response200124",
         "MarginListenToken": "binance_spot.models.margin_listen_token",
         "MarginRiskListenKey": "binance_spot.models.margin_risk_listen_key",
-        "ListenKeyManager": "binance_spot.manager",
+        **_exports.LAZY,
     },
+    __all__,
 )

@@ -1,32 +1,39 @@
-"""The API surface's engine: check arguments, authenticate, send, turn answers into models.
+"""The client the API classes call: check the arguments, build one request, decode the answer.
 
-Keeps the classic generated ``ApiClient`` interface (``call_api``, ``deserialize``,
-``sanitize_for_serialization``, ...) and adds ``call_operation``, the fast path the
-generated API classes use.
+A call of a generated method crosses four frames of ours on its way to the socket:
+the API method, ``ApiClient.call_operation`` (checks, auth, signing: a ``Request``),
+``_retry.send`` (the retry policy) and the transport's ``handle_request`` (one attempt).
+The classic generated client's other methods (``call_api``, ``request``, ``deserialize``,
+...) come from ``_classic.ClassicApiClient``.
 """
 
-import datetime
 import json
 import sys
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Optional, Union
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
-from binance_spot import rest
+from binance_spot import _retry
+from binance_spot._classic import ClassicApiClient, RESTClientObject, RESTResponse, timeout_for
+from binance_spot._model import from_json
+from binance_spot._operation import Operation
 from binance_spot._query import encode_query
-from binance_spot._spec import PACKAGE_VERSION as __version__
-from binance_spot.configuration import Configuration, Timeout
-from binance_spot.exceptions import ApiTypeError, ApiValueError, InvalidResponseException
-from binance_spot.operation import Operation, select_accept
+from binance_spot._spec import PACKAGE_VERSION
+from binance_spot._validate import ascii_int, check_headers, check_text
+from binance_spot.configuration import Configuration
+from binance_spot.exceptions import (
+    ApiException,
+    ApiTypeError,
+    ApiValueError,
+    InvalidResponseException,
+    NotFoundException,
+)
+from binance_spot.transport import BaseTransport, Request, Response
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
 
 Params = list[tuple[str, Any]]
-
-# C0, DEL and C1: none belongs in a key, and CR/LF could split a request.
-_CONTROL = frozenset(chr(c) for c in [*range(32), *range(127, 160)])
 
 
 class UsedWeight(NamedTuple):
@@ -36,35 +43,13 @@ class UsedWeight(NamedTuple):
     ip: Optional[int]
 
 
-def check_text(what: str, value: str) -> None:
-    """Refuse control characters (CR and LF above all) without echoing the value."""
-    if not _CONTROL.isdisjoint(value):
-        raise ApiValueError(f"{what} contains a control character (such as CR or LF); refused before sending")
-
-
-def _int_header(headers: Mapping[str, str], name: str) -> Optional[int]:
-    value = headers.get(name)
-    return int(value) if value is not None and value.isdigit() else None
-
-
-class ApiClient:
+class ApiClient(ClassicApiClient):
     """Sends the operations of the API classes; one instance may serve many threads.
 
-    Close it (or use it in a ``with`` block) to release its connections and, if
-    ``async_req`` was used, its worker threads.
+    ``transport`` replaces the network (see ``binance_spot.transport``). Close the client
+    (or use it in a ``with`` block) to release its connections, abort what is in flight
+    and stop the ``async_req`` worker threads.
     """
-
-    PRIMITIVE_TYPES = (float, bool, bytes, str, int)
-    NATIVE_TYPES_MAPPING: ClassVar[dict[str, Any]] = {
-        "int": int,
-        "long": int,
-        "float": float,
-        "str": str,
-        "bool": bool,
-        "date": datetime.date,
-        "datetime": datetime.datetime,
-        "object": object,
-    }
 
     def __init__(
         self,
@@ -73,15 +58,22 @@ class ApiClient:
         header_value: Optional[str] = None,
         cookie: Optional[str] = None,
         pool_threads: int = 1,
+        *,
+        transport: Optional[BaseTransport] = None,
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration.get_default_copy()
+        if transport is None:
+            from binance_spot._urllib3 import Urllib3Transport
+
+            transport = Urllib3Transport(self.configuration)
+        self.transport: BaseTransport = transport
+        self.rest_client = RESTClientObject(self.configuration, transport=transport)
         self.pool_threads = pool_threads
-        self.rest_client = rest.RESTClientObject(self.configuration)
         self.default_headers: dict[str, str] = {}
         if header_name is not None:
             self.default_headers[header_name] = header_value or ""
         self.cookie = cookie
-        self.user_agent = "binance_spot/{} (Python {}.{}.{})".format(__version__, *sys.version_info[:3])
+        self.user_agent = "binance_spot/{} (Python {}.{}.{})".format(PACKAGE_VERSION, *sys.version_info[:3])
         self.client_side_validation = self.configuration.client_side_validation
         self._pool: Optional[ThreadPool] = None
         self._pool_lock = threading.Lock()
@@ -97,13 +89,13 @@ class ApiClient:
         return f"<ApiClient host={self.configuration.host!r}>"
 
     def close(self) -> None:
-        """Release the connections and stop the ``async_req`` worker threads."""
+        """Release the connections, abort requests in flight, stop the ``async_req`` threads."""
         with self._pool_lock:
             pool, self._pool = self._pool, None
+        self.transport.close()
         if pool is not None:
             pool.close()
             pool.join()
-        self.rest_client.close()
 
     @property
     def pool(self) -> "ThreadPool":
@@ -128,24 +120,75 @@ class ApiClient:
 
     @property
     def used_weight(self) -> UsedWeight:
-        """The weight headers of the last answer this thread received."""
+        """The weight headers of the last answer this thread received (None where absent or malformed)."""
         headers = getattr(self._local, "headers", None) or {}
         return UsedWeight(
-            _int_header(headers, "X-SAPI-USED-UID-WEIGHT-1M"),
-            _int_header(headers, "X-SAPI-USED-IP-WEIGHT-1M"),
+            ascii_int(headers.get("X-SAPI-USED-UID-WEIGHT-1M")),
+            ascii_int(headers.get("X-SAPI-USED-IP-WEIGHT-1M")),
         )
 
-    # the fast path of the generated API classes -------------------------------
+    # the generated API classes call this --------------------------------------
 
-    def call_operation(self, operation: Operation, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Any:
-        """Check the arguments of ``operation``, then send it (on the pool if ``async_req``)."""
+    def call_operation(
+        self,
+        operation: Operation,
+        arguments: Mapping[str, Any],
+        options: Mapping[str, Any],
+        *,
+        async_req: bool = False,
+        http_info: bool = False,
+    ) -> Any:
+        """Send ``operation``: its data, or ``(data, status, headers)`` for ``http_info``.
+
+        Every argument and keyword is checked here, before anything is sent; with
+        ``async_req`` the rest runs on the worker threads.
+        """
         for name in options:
             if name not in operation.keywords:
                 raise ApiTypeError(f"Got an unexpected keyword argument '{name}' to method {operation.name}")
+        request = self._request(operation, arguments, options)
+        if async_req:
+            return self.pool.apply_async(self._complete, (operation, request, options, http_info))
+        return self._complete(operation, request, options, http_info)
+
+    def _complete(self, operation: Operation, request: Request, options: Mapping[str, Any], http_info: bool) -> Any:
+        try:
+            response = _retry.send(self.transport, request, self.configuration.retries)
+        except NotFoundException as exc:
+            exc.retired_endpoint = operation.retired
+            raise
+        self._local.headers = response.headers
+        if not options.get("_preload_content", True):
+            return RESTResponse(response)
+        data = self.decode(response, operation.return_type)
+        if http_info and not options.get("_return_http_data_only"):
+            return data, response.status, response.headers
+        return data
+
+    def _request(self, operation: Operation, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Request:
+        if options.get("_content_type") is not None:
+            raise ApiValueError(f"_content_type: {operation.name} sends no request body")
         query = self._query(operation, arguments)
-        if options.get("async_req"):
-            return self.pool.apply_async(self._send_operation, (operation, query, options))
-        return self._send_operation(operation, query, options)
+        headers = dict(self.default_headers)
+        if operation.accept_header:
+            headers["Accept"] = operation.accept_header
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        extra = options.get("_headers")
+        if extra:
+            headers.update(extra)
+        self.update_params_for_auth(headers, query, list(operation.auth), request_auth=options.get("_request_auth"))
+        check_headers(headers)
+        config = self.configuration
+        if operation.signed and config.secret_key is not None:
+            from binance_spot._signing import sign_query  # hmac: only for those who sign
+
+            query = sign_query(query, config.secret_key, config.recv_window)
+        host_index = options.get("_host_index")
+        host = config.host if host_index is None else config.get_host_from_settings(host_index)
+        target = f"{operation.path}?{encode_query(query)}" if query else operation.path
+        timeout = timeout_for(config, options.get("_request_timeout"))
+        return Request(operation.method, host, target, headers, None, timeout)
 
     def _query(self, operation: Operation, arguments: Mapping[str, Any]) -> Params:
         query: Params = []
@@ -171,266 +214,27 @@ class ApiClient:
             query.append((param.wire_name, value))
         return query
 
-    def _send_operation(self, operation: Operation, query: Params, options: Mapping[str, Any]) -> Any:
-        headers = dict(self.default_headers)
-        if operation.accept_header:
-            headers["Accept"] = operation.accept_header
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        extra = options.get("_headers")
-        if extra:
-            headers.update(extra)
-        request_auth = options.get("_request_auth")
-        self.update_params_for_auth(headers, query, list(operation.auth), request_auth=request_auth)
-        if operation.signed and self.configuration.secret_key is not None:
-            from binance_spot._signing import sign_query  # hmac: only for those who sign
+    def decode(self, response: Response, return_type: Optional[str]) -> Any:
+        """The data of a 2xx answer as ``return_type``.
 
-            query = sign_query(query, self.configuration.secret_key, self.configuration.recv_window)
-        return self._send(
-            self.configuration.host,
-            operation.method,
-            operation.path,
-            query,
-            headers,
-            None,
-            operation.return_type,
-            options.get("_return_http_data_only", False),
-            options.get("_preload_content", True),
-            options.get("_request_timeout"),
-        )
-
-    def _send(
-        self,
-        host: str,
-        method: str,
-        path: str,
-        query: Params,
-        headers: dict[str, str],
-        body: Optional[bytes],
-        response_type: Optional[str],
-        data_only: bool,
-        preload: bool,
-        timeout: Timeout,
-    ) -> Any:
-        target = f"{path}?{encode_query(query)}" if query else path
-        response = self.rest_client.send(method, host, target, headers, body, preload, timeout)
-        if not preload:
-            return response
-        self._local.headers = response.getheaders()
-        data = self.deserialize(response, response_type) if response_type else None
-        if data_only:
-            return data
-        return data, response.status, response.getheaders()
-
-    # the classic interface ------------------------------------------------------
-
-    def call_api(
-        self,
-        resource_path: str,
-        method: str,
-        path_params: Optional[Any] = None,
-        query_params: Optional[Any] = None,
-        header_params: Optional[dict[str, str]] = None,
-        body: Any = None,
-        post_params: Optional[Any] = None,
-        files: Optional[Any] = None,
-        response_type: Optional[str] = None,
-        auth_settings: Optional[list[str]] = None,
-        async_req: Optional[bool] = None,
-        _return_http_data_only: Optional[bool] = None,
-        collection_formats: Optional[Any] = None,
-        _preload_content: bool = True,
-        _request_timeout: Timeout = None,
-        _host: Optional[str] = None,
-        _request_auth: Optional[dict[str, Any]] = None,
-        response_types_map: Optional[dict[int, Optional[str]]] = None,
-    ) -> Any:
-        """Send any request, as the classic generated client does."""
-        if files:
-            raise ApiValueError("file uploads are not supported by this API")
-        args = (
-            resource_path,
-            method,
-            path_params,
-            query_params,
-            header_params,
-            body,
-            post_params,
-            response_type,
-            response_types_map,
-            auth_settings,
-            _return_http_data_only,
-            _preload_content,
-            _request_timeout,
-            _host,
-            _request_auth,
-        )
-        if async_req:
-            return self.pool.apply_async(self._call_api, args)
-        return self._call_api(*args)
-
-    def _call_api(
-        self,
-        resource_path: str,
-        method: str,
-        path_params: Optional[Any],
-        query_params: Optional[Any],
-        header_params: Optional[dict[str, str]],
-        body: Any,
-        post_params: Optional[Any],
-        response_type: Optional[str],
-        response_types_map: Optional[dict[int, Optional[str]]],
-        auth_settings: Optional[list[str]],
-        data_only: Optional[bool],
-        preload: bool,
-        timeout: Timeout,
-        host: Optional[str],
-        request_auth: Optional[dict[str, Any]],
-    ) -> Any:
-        headers = {**self.default_headers, **(header_params or {})}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        for name, value in self.parameters_to_tuples(path_params or {}, None):
-            safe = self.configuration.safe_chars_for_path_param
-            resource_path = resource_path.replace(f"{{{name}}}", quote(str(value), safe=safe))
-        query = self.parameters_to_tuples(query_params or [], None)
-        self.update_params_for_auth(headers, query, auth_settings, request_auth=request_auth)
-        form = self.parameters_to_tuples(post_params, None) if post_params else None
-        payload = rest.encode_body(headers, self.sanitize_for_serialization(body), form)
-        if response_type is None and response_types_map:
-            response_type = response_types_map.get(200)
-        host = host or self.configuration.host
-        return self._send(
-            host, method, resource_path, query, headers, payload, response_type, bool(data_only), preload, timeout
-        )
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        query_params: Optional[Any] = None,
-        headers: Optional[dict[str, str]] = None,
-        post_params: Optional[Any] = None,
-        body: Any = None,
-        _preload_content: bool = True,
-        _request_timeout: Timeout = None,
-    ) -> Any:
-        """Send a request to a full URL through this client's connection pools."""
-        if method.upper() not in ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"):
-            raise ApiValueError("http method must be `GET`, `HEAD`, `OPTIONS`, `POST`, `PATCH`, `PUT` or `DELETE`.")
-        return self.rest_client.request(
-            method,
-            url,
-            query_params=query_params,
-            headers=headers,
-            post_params=post_params,
-            body=body,
-            _preload_content=_preload_content,
-            _request_timeout=_request_timeout,
-        )
-
-    # helpers of the classic interface ------------------------------------------
-
-    def sanitize_for_serialization(self, obj: Any) -> Any:
-        """Turn models, dates and containers into what ``json.dumps`` takes."""
-        if obj is None or isinstance(obj, self.PRIMITIVE_TYPES):
-            return obj
-        if isinstance(obj, list):
-            return [self.sanitize_for_serialization(item) for item in obj]
-        if isinstance(obj, tuple):
-            return tuple(self.sanitize_for_serialization(item) for item in obj)
-        if isinstance(obj, (datetime.datetime, datetime.date)):
-            return obj.isoformat()
-        if isinstance(obj, dict):
-            return {key: self.sanitize_for_serialization(value) for key, value in obj.items()}
-        return {
-            obj.attribute_map[attr]: self.sanitize_for_serialization(getattr(obj, attr))
-            for attr in obj.openapi_types
-            if getattr(obj, attr) is not None
-        }
-
-    def deserialize(self, response: Any, response_type: str) -> Any:
-        """Turn a response body into ``response_type`` (a model name, a primitive, 'object')."""
-        if response_type == "file":
-            raise ApiValueError("file downloads are not supported by this API")
+        The rule for every operation: a success body must be JSON of the documented type;
+        an empty, HTML or malformed one raises ``InvalidResponseException``.
+        """
         raw = response.data
-        if raw == b"{}" and response_type == "object":
+        if raw == b"{}" and return_type == "object":
             return {}  # what PUT and DELETE answer: no need to parse it
-        if not raw:
-            if response_type == "object":
-                return None
-            raise InvalidResponseException(
-                status=response.status, reason=f"empty response body where {response_type} was expected"
-            )
+        if not raw.strip():
+            raise _invalid(response, f"empty response body where {return_type or 'JSON'} was expected")
         try:
             data = json.loads(raw)
         except ValueError:
-            raise InvalidResponseException(
-                status=response.status, reason=f"response body is not valid JSON ({len(raw)} bytes)"
-            ) from None
-        try:
-            return self._deserialize(data, response_type)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise InvalidResponseException(status=response.status, reason=f"unexpected response: {exc}") from None
-
-    def _deserialize(self, data: Any, klass: str) -> Any:
-        if data is None:
+            raise _invalid(response, f"response body is not JSON ({len(raw)} bytes)") from None
+        if return_type is None:
             return None
-        if klass.startswith("list["):
-            return [self._deserialize(item, klass[5:-1]) for item in data]
-        if klass.startswith("dict("):
-            value_type = klass[5:-1].split(", ", 1)[1]
-            return {key: self._deserialize(value, value_type) for key, value in data.items()}
-        native = self.NATIVE_TYPES_MAPPING.get(klass)
-        if native is object:
-            return data
-        if native in (datetime.date, datetime.datetime):
-            from dateutil.parser import parse
-
-            parsed = parse(data)
-            return parsed.date() if native is datetime.date else parsed
-        if native is not None:
-            return native(data)
-        from binance_spot import models
-
-        model = getattr(models, klass)
-        if not isinstance(data, dict):
-            raise TypeError(f"{klass} expects a JSON object, got {type(data).__name__}")
-        kwargs = {
-            attr: self._deserialize(data[wire], model.openapi_types[attr])
-            for attr, wire in model.attribute_map.items()
-            if wire in data
-        }
-        return model(local_vars_configuration=self.configuration, **kwargs)
-
-    def parameters_to_tuples(
-        self, params: Union[Mapping[str, Any], Params], collection_formats: Optional[Mapping[str, str]]
-    ) -> Params:
-        """Flatten parameters into (name, value) pairs, joining lists by their collection format."""
-        formats = collection_formats or {}
-        pairs: Params = []
-        items = params.items() if isinstance(params, Mapping) else params
-        for name, value in items:
-            if isinstance(value, (list, tuple)):
-                fmt = formats.get(name, "csv")
-                if fmt == "multi":
-                    pairs.extend((name, item) for item in value)
-                    continue
-                separator = {"ssv": " ", "tsv": "\t", "pipes": "|"}.get(fmt, ",")
-                value = separator.join(str(item) for item in value)
-            pairs.append((name, value))
-        return pairs
-
-    def select_header_accept(self, accepts: list[str]) -> Optional[str]:
-        return select_accept(accepts)
-
-    def select_header_content_type(self, content_types: list[str]) -> str:
-        if not content_types:
-            return "application/json"
-        for content_type in content_types:
-            if "json" in content_type.lower():
-                return content_type
-        return content_types[0]
+        try:
+            return from_json(data, return_type, self.configuration)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise _invalid(response, f"unexpected response: {exc}") from None
 
     def update_params_for_auth(
         self,
@@ -460,3 +264,12 @@ class ApiClient:
                 headers["Cookie"] = value
             else:
                 raise ApiValueError("Authentication token must be in `query`, `header` or `cookie`")
+
+
+def _invalid(response: Response, reason: str) -> ApiException:
+    error = InvalidResponseException(status=response.status, reason=reason)
+    error.headers = response.headers
+    return error
+
+
+__all__ = ["ApiClient", "ApiException", "UsedWeight"]

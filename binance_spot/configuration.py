@@ -3,31 +3,31 @@
 Compatible with the classic generated ``Configuration``: the same attributes and methods,
 ``set_default`` honoured by ``Configuration()``, and the API key found under the header
 name (``X-MBX-APIKEY``) as well as under the security scheme name (``ApiKeyAuth``).
+The settings that bound a call are checked when set, and the error names the setting.
 """
 
 import logging
-import sys
+import os
 import threading
 from typing import Any, Callable, ClassVar, Optional, Union
 
 from binance_spot import _spec
+from binance_spot._logging import LOGGER_NAME, set_debug, set_log_file
 from binance_spot._redact import MASK
-from binance_spot.exceptions import ApiValueError
+from binance_spot._validate import check_host
+from binance_spot.exceptions import ApiTypeError, ApiValueError
+from binance_spot.settings import RetryPolicy, Timeout, TimeoutSetting
 
-#: (connect, read) seconds; no call waits longer than this per attempt.
-DEFAULT_TIMEOUT = (5.0, 15.0)
-#: Attempts after the first one, for connection errors, 429 and 5xx.
-DEFAULT_RETRIES = 3
-#: A Retry-After longer than this (seconds) is not waited out: the error is raised at once.
-DEFAULT_MAX_RETRY_WAIT = 60.0
-#: No retry starts that would wait beyond this many seconds from the start of the call.
-DEFAULT_MAX_RETRY_TIME = 120.0
+#: The environment variable that, when set, replaces the spec's host as the default.
+HOST_ENVIRONMENT = "BINANCE_HOST"
 #: Bodies longer than this are refused rather than read into memory.
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 
-PACKAGE_LOGGER = "binance_spot"
 
-Timeout = Union[None, float, tuple[float, float]]
+def _whole(setting: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ApiValueError(f"{setting} must be a whole number from {low} to {high}, got {value!r}")
+    return value
 
 
 class Configuration:
@@ -46,19 +46,15 @@ class Configuration:
     refresh_api_key_hook: Optional[Callable[["Configuration"], None]]
     username: Optional[str]
     password: Optional[str]
-    secret_key: Optional[str]
     logger: dict[str, logging.Logger]
     logger_stream_handler: Optional[logging.Handler]
     logger_file_handler: Optional[logging.Handler]
-    _logger_file: Optional[str]
     ssl_ca_cert: Optional[str]
     cert_file: Optional[str]
     key_file: Optional[str]
     assert_hostname: Union[bool, str, None]
     proxy: Optional[str]
     proxy_headers: Optional[dict[str, str]]
-    retries: Any
-    request_timeout: Timeout
 
     def __init__(
         self,
@@ -90,42 +86,37 @@ class Configuration:
             self.secret_key = secret_key
 
     def _set_defaults(self) -> None:
-        self.host = _spec.DEFAULT_HOST
+        from_environment = os.environ.get(HOST_ENVIRONMENT)
+        self._host = check_host(HOST_ENVIRONMENT, from_environment) if from_environment else _spec.DEFAULT_HOST
         self.temp_folder_path = None
         self.api_key = {}
         self.api_key_prefix = {}
         self.refresh_api_key_hook = None
         self.username = None
         self.password = None
-        #: Binance secret key; when set, requests that accept a signature are signed.
-        self.secret_key = None
-        #: Milliseconds a signed request stays valid (Binance's ``recvWindow``).
-        self.recv_window = 5000
+        self._secret_key: Optional[str] = None
+        self._recv_window = 5000
         self.logger = {
-            "package_logger": logging.getLogger(PACKAGE_LOGGER),
+            "package_logger": logging.getLogger(LOGGER_NAME),
             "urllib3_logger": logging.getLogger("urllib3"),
         }
         self.logger_format = "%(asctime)s %(levelname)s %(message)s"
         self.logger_stream_handler = None
         self.logger_file_handler = None
-        self._logger_file = None
+        self._logger_file: Optional[str] = None
         self._debug = False
         self.verify_ssl = True
         self.ssl_ca_cert = None
         self.cert_file = None
         self.key_file = None
         self.assert_hostname = None
-        self.connection_pool_maxsize = 10
+        self._connection_pool_maxsize = 10
         self.proxy = None
         self.proxy_headers = None
         self.safe_chars_for_path_param = ""
-        #: None for the default (3 attempts more), an int, 0 for none, or a urllib3 ``Retry``.
-        self.retries = None
-        self.max_retry_wait = DEFAULT_MAX_RETRY_WAIT
-        self.max_retry_time = DEFAULT_MAX_RETRY_TIME
-        #: (connect, read) seconds, or one number for both.
-        self.request_timeout = DEFAULT_TIMEOUT
-        self.max_body_size = DEFAULT_MAX_BODY_SIZE
+        self._retries = RetryPolicy()
+        self._request_timeout = Timeout()
+        self._max_body_size = DEFAULT_MAX_BODY_SIZE
         self.client_side_validation = True
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "Configuration":
@@ -140,10 +131,8 @@ class Configuration:
 
     def __repr__(self) -> str:
         # The keys and the password are secrets: show only which are set.
-        return f"<Configuration host={self.host!r} api_key={self._masked_keys()!r} debug={self.debug}>"
-
-    def _masked_keys(self) -> dict[str, str]:
-        return {name: MASK for name in self.api_key}
+        keys = {name: MASK for name in self.api_key}
+        return f"<Configuration host={self.host!r} api_key={keys!r} debug={self.debug}>"
 
     @classmethod
     def set_default(cls, default: Optional["Configuration"]) -> None:
@@ -158,6 +147,93 @@ class Configuration:
         """A copy of the default set with ``set_default``, or a fresh ``Configuration()``."""
         return cls()
 
+    # settings checked when set ---------------------------------------------
+
+    @property
+    def host(self) -> str:
+        """The base URL, e.g. https://api.binance.com (default: $BINANCE_HOST, else the spec's)."""
+        return self._host
+
+    @host.setter
+    def host(self, value: str) -> None:
+        self._host = check_host("host", value)
+
+    @property
+    def request_timeout(self) -> Timeout:
+        """Bound of each attempt: a ``Timeout``, one number, or a ``(connect, read)`` pair."""
+        return self._request_timeout
+
+    @request_timeout.setter
+    def request_timeout(self, value: TimeoutSetting) -> None:
+        self._request_timeout = Timeout.coerce(value)
+
+    @property
+    def retries(self) -> RetryPolicy:
+        """A ``RetryPolicy``; set a count (0 for none), a policy, a urllib3 ``Retry`` or None (default)."""
+        return self._retries
+
+    @retries.setter
+    def retries(self, value: object) -> None:
+        self._retries = RetryPolicy.coerce(value, self._retries)
+
+    @property
+    def max_retry_wait(self) -> float:
+        """A ``Retry-After`` longer than this (seconds) raises at once instead of waiting."""
+        return self._retries.max_wait
+
+    @max_retry_wait.setter
+    def max_retry_wait(self, value: float) -> None:
+        self._retries = self._retries.replace(max_wait=value)
+
+    @property
+    def max_retry_time(self) -> float:
+        """No retry starts that would wait beyond this many seconds from the start of the call."""
+        return self._retries.max_time
+
+    @max_retry_time.setter
+    def max_retry_time(self, value: float) -> None:
+        self._retries = self._retries.replace(max_time=value)
+
+    @property
+    def secret_key(self) -> Optional[str]:
+        """Binance secret key; when set, requests that accept a signature are signed."""
+        return self._secret_key
+
+    @secret_key.setter
+    def secret_key(self, value: Optional[str]) -> None:
+        if value is not None and not isinstance(value, str):
+            raise ApiTypeError(f"secret_key must be a str, got {type(value).__name__}")
+        if value is not None and (not value or not value.isprintable() or value != value.strip()):
+            raise ApiValueError("secret_key must be non-empty printable text without surrounding spaces")
+        self._secret_key = value
+
+    @property
+    def recv_window(self) -> int:
+        """Milliseconds a signed request stays valid (Binance's ``recvWindow``, 1 to 60000)."""
+        return self._recv_window
+
+    @recv_window.setter
+    def recv_window(self, value: int) -> None:
+        self._recv_window = _whole("recv_window", value, 1, 60000)
+
+    @property
+    def max_body_size(self) -> int:
+        """Bytes of a response body this client reads at most; a larger one is refused."""
+        return self._max_body_size
+
+    @max_body_size.setter
+    def max_body_size(self, value: int) -> None:
+        self._max_body_size = _whole("max_body_size", value, 1, 1 << 30)
+
+    @property
+    def connection_pool_maxsize(self) -> int:
+        """Connections kept open per host (read when a client is made)."""
+        return self._connection_pool_maxsize
+
+    @connection_pool_maxsize.setter
+    def connection_pool_maxsize(self, value: int) -> None:
+        self._connection_pool_maxsize = _whole("connection_pool_maxsize", value, 1, 1000)
+
     # logging -------------------------------------------------------------
 
     @property
@@ -168,14 +244,7 @@ class Configuration:
     @logger_file.setter
     def logger_file(self, value: Optional[str]) -> None:
         self._logger_file = value
-        package_logger = self.logger["package_logger"]
-        if self.logger_file_handler is not None:
-            package_logger.removeHandler(self.logger_file_handler)
-            self.logger_file_handler = None
-        if value:
-            self.logger_file_handler = logging.FileHandler(value)
-            self.logger_file_handler.setFormatter(logging.Formatter(self.logger_format))
-            package_logger.addHandler(self.logger_file_handler)
+        set_log_file(self, value)
 
     @property
     def debug(self) -> bool:
@@ -189,18 +258,7 @@ class Configuration:
     @debug.setter
     def debug(self, value: bool) -> None:
         self._debug = bool(value)
-        package_logger = self.logger["package_logger"]
-        if value:
-            package_logger.setLevel(logging.DEBUG)
-            if self.logger_stream_handler is None and self.logger_file_handler is None:
-                self.logger_stream_handler = logging.StreamHandler(sys.stderr)
-                self.logger_stream_handler.setFormatter(logging.Formatter(self.logger_format))
-                package_logger.addHandler(self.logger_stream_handler)
-        else:
-            package_logger.setLevel(logging.NOTSET)  # the application's level applies again
-            if self.logger_stream_handler is not None:
-                package_logger.removeHandler(self.logger_stream_handler)
-                self.logger_stream_handler = None
+        set_debug(self, self._debug)
 
     # authentication ------------------------------------------------------
 
@@ -232,6 +290,7 @@ class Configuration:
     def to_debug_report(self) -> str:
         """A report for bug reports: versions and settings, never a secret."""
         import platform
+        import sys
 
         import urllib3
 
@@ -263,9 +322,9 @@ class Configuration:
         if index is None:
             return self.host
         servers = servers if servers is not None else self.get_host_settings()
-        if not 0 <= index < len(servers):
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(servers):
             raise ApiValueError(
-                f"Invalid index {index} when selecting the host settings. Must be less than {len(servers)}"
+                f"Invalid index {index!r} when selecting the host settings. Must be less than {len(servers)}"
             )
         server = servers[index]
         url: str = server["url"]

@@ -1,16 +1,37 @@
 """Exceptions raised by binance_spot.
 
-The names and constructor signatures are those of the classic generated client, so
-``except ApiException`` keeps working; the subclasses let callers catch what they mean
-(rate limited, banned, retired endpoint, ...), and every error carries Binance's own
-``code`` and ``msg`` when the server sent them.
+The names and constructor signatures are those of the classic generated client, so its
+``except`` clauses keep working; the tree below lets callers catch what they mean::
+
+    OpenApiException
+    ├── ApiTypeError, ApiValueError,          bad arguments or settings,
+    │   ApiAttributeError, ApiKeyError        refused before any byte is sent
+    └── ApiException                          the call did not succeed
+        ├── ApiStatusException                the server answered with an error status
+        │   ├── RedirectException             3xx (never followed)
+        │   ├── BadRequestException           400 (``code`` -1125: the key is gone)
+        │   ├── UnauthorizedException         401 (-2014, -2015)
+        │   ├── ForbiddenException            403 (web application firewall)
+        │   ├── NotFoundException             404
+        │   │   └── EndpointRetiredException  410 (the 2026-02-20 retirement)
+        │   ├── IpBannedException             418 (never retried)
+        │   ├── RateLimitedException          429 (``retry_after``)
+        │   └── ServiceException              5xx (outcome unknown)
+        └── ApiNoAnswerException              no usable answer
+            ├── ApiConnectionError            refused, reset, TLS failure
+            │   └── ApiTimeoutError           an attempt ran out of time
+            ├── ResponseTooLargeException     a body beyond ``max_body_size``
+            └── InvalidResponseException      a success whose body is not the expected JSON
+
+``str()`` of each starts with one line saying what happened; an HTTP error then keeps the
+classic lines (status, reason, masked headers, body), which classic code parses.
 """
 
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Union
 
-from binance_spot._redact import redact_text
+from binance_spot._redact import redact_headers, redact_text
 
 RETIREMENT_HINT = (
     "Binance retired the margin listen-key endpoints (/sapi/v1/userDataStream) on its "
@@ -70,11 +91,12 @@ class ApiKeyError(OpenApiException, KeyError):
 
 
 class ApiException(OpenApiException):
-    """An HTTP answer that is not a success, or a call that could not complete.
+    """The call did not succeed: an error status, or no usable answer.
 
-    ``status``, ``reason``, ``body`` and ``headers`` are those of the classic client;
-    ``code`` and ``msg`` are Binance's error (None when the body is not that JSON) and
-    ``retry_after`` the seconds the server asked us to wait, when it said.
+    ``status``, ``reason``, ``body`` (text) and ``headers`` are those of the classic
+    client; ``raw_body`` is the body as bytes, ``code`` and ``msg`` Binance's error (None
+    when the body is not that JSON), ``retry_after`` the seconds the server asked us to
+    wait, and ``retired_endpoint`` whether the operation is one Binance retired.
     """
 
     def __init__(
@@ -86,49 +108,61 @@ class ApiException(OpenApiException):
         self.code: Optional[int] = None
         self.msg: Optional[str] = None
         self.retry_after: Optional[float] = None
+        self.retired_endpoint = False
+        self.raw_body: Optional[bytes] = None
+        self.body: Optional[str] = None
+        self.headers: Optional[Mapping[str, str]] = None
         if http_resp is not None:
             self.status: Optional[int] = http_resp.status
             self.reason: Optional[str] = http_resp.reason
-            self.body: Any = http_resp.data
-            self.headers: Optional[Mapping[str, str]] = http_resp.getheaders()
-            self.code, self.msg = parse_error_body(self.body)
+            data = http_resp.data
+            self.raw_body = data if isinstance(data, bytes) else str(data).encode()
+            self.body = self.raw_body.decode("utf-8", "replace")
+            self.headers = http_resp.getheaders()
+            self.code, self.msg = parse_error_body(self.raw_body)
         else:
             self.status = status
             self.reason = reason
-            self.body = None
-            self.headers = None
         super().__init__(self.status, self.reason)
 
-    def __str__(self) -> str:
-        lines = []
+    @property
+    def summary(self) -> str:
+        """One line: what happened."""
         if self.code is not None:
-            lines.append(f"Binance error {self.code}: {redact_text(self.msg or '')}")
-        lines.append(f"({self.status})\nReason: {self.reason}")
-        hint = self.hint
-        if hint:
-            lines.append(hint)
-        if self.headers:
-            lines.append(f"HTTP response headers: {dict(self.headers)}")
-        if self.body:
-            lines.append(f"HTTP response body: {_preview(self.body)}")
-        return "\n".join(lines)
+            return f"Binance error {self.code}: {redact_text(self.msg or '')}"
+        if self.status is None:
+            return redact_text(self.reason or type(self).__name__)
+        return f"HTTP {self.status} {self.reason or ''}".rstrip()
 
     @property
     def hint(self) -> Optional[str]:
         """A sentence telling the user what to do, when we know."""
-        return None
+        return RETIREMENT_HINT if self.retired_endpoint else None
+
+    def __str__(self) -> str:
+        lines = [self.summary]
+        if self.status is None:
+            return lines[0]
+        lines.append(f"({self.status})\nReason: {self.reason}")
+        if self.hint:
+            lines.append(self.hint)
+        if self.headers:
+            masked = {name: redact_text(value) for name, value in redact_headers(self.headers).items()}
+            lines.append(f"HTTP response headers: {masked}")
+        if self.body:
+            lines.append(f"HTTP response body: {_preview(self.body)}")
+        return "\n".join(lines)
 
 
-def _preview(body: Any) -> str:
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+def _preview(text: str) -> str:
     if len(text) > BODY_PREVIEW:
         text = f"{text[:BODY_PREVIEW]}... ({len(text)} characters)"
     return redact_text(text)
 
 
-def parse_error_body(body: Any) -> tuple[Optional[int], Optional[str]]:
+def parse_error_body(body: Optional[bytes]) -> tuple[Optional[int], Optional[str]]:
     """Binance's ``{"code": -NNNN, "msg": "..."}``, or (None, None) for anything else."""
-    if not body:
+    if not body or not body.lstrip().startswith(b"{"):
         return None, None
     try:
         data = json.loads(body)
@@ -142,58 +176,86 @@ def parse_error_body(body: Any) -> tuple[Optional[int], Optional[str]]:
     return code, msg if isinstance(msg, str) else None
 
 
-class BadRequestException(ApiException):
+class ApiStatusException(ApiException):
+    """The server answered with an error status (see ``status``, ``code``, ``msg``)."""
+
+
+class RedirectException(ApiStatusException):
+    """3xx: redirects are never followed, so the API key never goes to another host."""
+
+
+class BadRequestException(ApiStatusException):
     """400: Binance refused the request (see ``code``; -1125 means the listen key is gone)."""
 
 
-class UnauthorizedException(ApiException):
+class UnauthorizedException(ApiStatusException):
     """401: the API key is malformed (-2014) or not accepted (-2015)."""
 
 
-class ForbiddenException(ApiException):
+class ForbiddenException(ApiStatusException):
     """403: Binance's web application firewall refused the request."""
 
 
-class NotFoundException(ApiException):
-    """404 or 410: the endpoint does not exist on this host."""
+class NotFoundException(ApiStatusException):
+    """404: no such endpoint on this host (on the retired paths: see ``hint``)."""
+
+
+class EndpointRetiredException(NotFoundException):
+    """410 Gone: what Binance's production API answers the retired endpoints since 2026-02-20."""
 
     @property
     def hint(self) -> Optional[str]:
         return RETIREMENT_HINT
 
-
-class EndpointRetiredException(NotFoundException):
-    """410 Gone: what Binance's production API answers since 2026-02-20."""
-
-
-class RateLimitedException(ApiException):
-    """429: a rate limit was broken; wait ``retry_after`` seconds before trying again."""
+    @property
+    def summary(self) -> str:
+        return f"{super().summary}: {RETIREMENT_HINT}"
 
 
-class IpBannedException(ApiException):
+class IpBannedException(ApiStatusException):
     """418: the IP is banned for ignoring 429s; never retried automatically."""
 
 
-class ServiceException(ApiException):
+class RateLimitedException(ApiStatusException):
+    """429: a rate limit was broken; wait ``retry_after`` seconds before trying again."""
+
+
+class ServiceException(ApiStatusException):
     """5xx: Binance failed; the outcome of the request is unknown, not failed."""
 
 
-class ResponseTooLargeException(ApiException):
-    """The response body exceeded the size this client reads into memory."""
+class ApiNoAnswerException(ApiException):
+    """No usable answer: none came, or what came cannot be used."""
+
+    @property
+    def summary(self) -> str:
+        return redact_text(self.reason or type(self).__name__)
 
 
-class InvalidResponseException(ApiException):
-    """A success status whose body is not the JSON the operation returns."""
+class ApiConnectionError(ApiNoAnswerException):
+    """The request could not complete: refused, reset or TLS failed; the cause is ``__cause__``.
 
-
-class ApiConnectionError(ApiException):
-    """The request could not complete: refused, reset, timed out, or TLS failed.
-
-    ``status`` is None; the underlying error is ``__cause__``.
+    ``retryable`` is False where trying again cannot help (a TLS failure).
     """
 
+    def __init__(self, status: Optional[int] = None, reason: Optional[str] = None, http_resp: Any = None) -> None:
+        super().__init__(status, reason, http_resp)
+        self.retryable = True
 
-_BY_STATUS: dict[int, type[ApiException]] = {
+
+class ApiTimeoutError(ApiConnectionError):
+    """An attempt ran out of time: to connect, between two reads, or in all."""
+
+
+class ResponseTooLargeException(ApiNoAnswerException):
+    """The response body exceeded ``Configuration.max_body_size``; it was not read."""
+
+
+class InvalidResponseException(ApiNoAnswerException):
+    """A success status whose body is empty, HTML, or not the JSON the operation returns."""
+
+
+_BY_STATUS: dict[int, type[ApiStatusException]] = {
     400: BadRequestException,
     401: UnauthorizedException,
     403: ForbiddenException,
@@ -204,8 +266,10 @@ _BY_STATUS: dict[int, type[ApiException]] = {
 }
 
 
-def exception_class_for(status: int) -> type[ApiException]:
-    """The most specific ApiException subclass for an HTTP status."""
+def exception_class_for(status: int) -> type[ApiStatusException]:
+    """The most specific class for an error status."""
     if 500 <= status <= 599:
         return ServiceException
-    return _BY_STATUS.get(status, ApiException)
+    if 300 <= status <= 399:
+        return RedirectException
+    return _BY_STATUS.get(status, ApiStatusException)

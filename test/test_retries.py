@@ -13,7 +13,8 @@ import urllib3
 from conftest import API_KEY
 
 import binance_spot
-from binance_spot._retry import RetryPolicy, parse_retry_after
+from binance_spot._retry import backoff, parse_retry_after
+from binance_spot.settings import RetryPolicy
 from binance_spot.testing import BinanceServer
 
 SLACK = 1.0
@@ -197,28 +198,26 @@ def test_a_urllib3_retry_is_honoured(
 
 
 def test_retry_policy_from_a_urllib3_retry() -> None:
-    policy = RetryPolicy.from_setting(urllib3.util.Retry(7, backoff_factor=0.25), 3, 60.0, 120.0)
-    assert (policy.retries, policy.backoff) == (7, 0.25)
+    policy = RetryPolicy.coerce(urllib3.util.Retry(7, backoff_factor=0.25, backoff_max=3))
+    assert (policy.total, policy.backoff, policy.backoff_max) == (7, 0.25, 3.0)
     # backoff_factor=0 means "do not wait" in urllib3, not "use some default"
-    assert RetryPolicy.from_setting(urllib3.util.Retry(2, backoff_factor=0), 3, 60.0, 120.0).delay(3, None) == 0
+    assert backoff(RetryPolicy.coerce(urllib3.util.Retry(2, backoff_factor=0)), 3) == 0
 
 
 def test_backoff_is_exponential_with_jitter_and_capped() -> None:
     policy = RetryPolicy(10, backoff=0.1, backoff_max=1.0)
     for number, ceiling in [(1, 0.1), (2, 0.2), (3, 0.4), (4, 0.8), (5, 1.0), (9, 1.0)]:
-        delays = {policy.delay(number, None) for _ in range(50)}
+        delays = {backoff(policy, number) for _ in range(50)}
         assert all(0 <= d <= ceiling for d in delays)
         assert len(delays) > 1  # jittered, so bots do not retry in lockstep
-    assert policy.delay(1, 2.5) == 2.5
 
 
 def test_negative_retries_are_refused(
     config: binance_spot.Configuration, api: binance_spot.MarginStreamApi, server: BinanceServer
 ) -> None:
-    config.retries = -1
-    with pytest.raises(binance_spot.ApiValueError):
-        api.sapi_v1_user_data_stream_post()
-    assert server.requests == []
+    with pytest.raises(binance_spot.ApiValueError, match="retries must be a whole number from 0 to 100, got -1"):
+        config.retries = -1
+    assert config.retries == RetryPolicy()
 
 
 @pytest.mark.parametrize("kind", ["close", "reset"])

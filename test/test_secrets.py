@@ -196,7 +196,7 @@ def test_plain_http_to_loopback_does_not_warn(
 
 def test_tls_is_verified_with_certifi_by_default() -> None:
     with binance_spot.ApiClient(binance_spot.Configuration()) as client:
-        settings = client.rest_client.pool_manager.connection_pool_kw
+        settings = client.transport.pool_manager.connection_pool_kw
         assert client.configuration.host.startswith("https://")
     assert settings["cert_reqs"] == "CERT_REQUIRED"
     assert settings["ca_certs"] == certifi.where()

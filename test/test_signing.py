@@ -86,9 +86,11 @@ def test_bad_secrets_are_refused_before_sending(signing_server: BinanceServer, s
 
 def test_bad_recv_window_is_refused_before_sending(signing_server: BinanceServer) -> None:
     api = token_api(signing_server, SECRET)
-    api.api_client.configuration.recv_window = 120_000
+    with pytest.raises(binance_spot.ApiValueError, match="recv_window must be a whole number from 1 to 60000"):
+        api.api_client.configuration.recv_window = 120_000
     with pytest.raises(binance_spot.ApiValueError, match="recv_window"):
-        api.sapi_v1_user_listen_token_post()
+        api.api_client.configuration.recv_window = True  # type: ignore[assignment]
+    assert api.api_client.configuration.recv_window == 5000
     assert signing_server.requests == []
 
 

@@ -45,7 +45,7 @@ def test_configuration_defaults() -> None:
     ).split():
         assert hasattr(config, name), name
     assert config.verify_ssl is True and config.client_side_validation is True
-    assert config.request_timeout == (5.0, 15.0)
+    assert config.request_timeout == binance_spot.Timeout(5.0, 15.0)
     for method in ("get_api_key_with_prefix", "auth_settings", "to_debug_report", "get_host_settings"):
         assert callable(getattr(config, method))
     assert config.get_host_from_settings(0) == "https://api.binance.com"
@@ -103,14 +103,14 @@ def test_deepcopy_keeps_loggers_shared() -> None:
 
 def test_ssl_ca_cert_defaults_to_certifi() -> None:
     client = binance_spot.ApiClient(binance_spot.Configuration())
-    assert client.rest_client.pool_manager.connection_pool_kw["ca_certs"] == certifi.where()
-    assert client.rest_client.pool_manager.connection_pool_kw["cert_reqs"] == "CERT_REQUIRED"
+    assert client.transport.pool_manager.connection_pool_kw["ca_certs"] == certifi.where()
+    assert client.transport.pool_manager.connection_pool_kw["cert_reqs"] == "CERT_REQUIRED"
     client.close()
 
 
 def test_api_client_signature_and_members() -> None:
     parameters = list(inspect.signature(binance_spot.ApiClient).parameters)
-    assert parameters == ["configuration", "header_name", "header_value", "cookie", "pool_threads"]
+    assert parameters == ["configuration", "header_name", "header_value", "cookie", "pool_threads", "transport"]
     client = binance_spot.ApiClient(header_name="X-Trace", header_value="1", cookie="c=1")
     assert client.default_headers["X-Trace"] == "1"
     client.set_default_header("X-Other", "2")

@@ -121,7 +121,7 @@ def test_one_client_shared_by_threads(
     assert all(w.uid is not None and 1 <= w.uid <= THREADS * CALLS_PER_THREAD for w in weights)
     assert server.connections_opened <= config.connection_pool_maxsize
     assert server.connections_opened <= THREADS
-    assert client.rest_client.pool_manager.connection_pool_kw["maxsize"] == config.connection_pool_maxsize
+    assert client.transport.pool_manager.connection_pool_kw["maxsize"] == config.connection_pool_maxsize
 
 
 def test_sequential_calls_reuse_one_connection(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
@@ -133,7 +133,7 @@ def test_sequential_calls_reuse_one_connection(api: binance_spot.MarginStreamApi
 def test_connection_pool_maxsize_is_used(config: binance_spot.Configuration) -> None:
     config.connection_pool_maxsize = 3
     with binance_spot.ApiClient(config) as client:
-        assert client.rest_client.pool_manager.connection_pool_kw["maxsize"] == 3
+        assert client.transport.pool_manager.connection_pool_kw["maxsize"] == 3
 
 
 def test_async_pool_is_created_on_first_use_and_stopped_by_close(

@@ -13,7 +13,7 @@ import pytest
 import urllib3
 
 import binance_spot
-from binance_spot.configuration import DEFAULT_TIMEOUT
+from binance_spot.settings import Timeout
 from binance_spot.testing import BinanceServer
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -44,8 +44,7 @@ def urlopen_timeouts(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 def test_default_timeout_is_documented_and_finite() -> None:
     config = binance_spot.Configuration()
-    assert DEFAULT_TIMEOUT == (5.0, 15.0)
-    assert config.request_timeout == DEFAULT_TIMEOUT
+    assert config.request_timeout == Timeout(5.0, 15.0) == Timeout(connect=5.0, read=15.0, total=20.0)
     assert "`(5.0, 15.0)`" in README.read_text(encoding="utf-8")
 
 
@@ -148,7 +147,7 @@ def test_malformed_per_call_timeouts_are_refused(
 def test_no_timeout_at_all_is_refused(
     config: binance_spot.Configuration, api: binance_spot.MarginStreamApi, server: BinanceServer
 ) -> None:
-    config.request_timeout = None
-    with pytest.raises(binance_spot.ApiValueError):
-        api.sapi_v1_user_data_stream_post()
-    assert server.requests == []
+    with pytest.raises(binance_spot.ApiValueError, match="request_timeout must be a number"):
+        config.request_timeout = None  # type: ignore[assignment]
+    api.sapi_v1_user_data_stream_post()
+    assert config.request_timeout == Timeout(2.0, 2.0)

@@ -1,7 +1,8 @@
 """What each operation puts on the wire, and what each classic keyword does."""
 
+import json
+
 import pytest
-import urllib3
 from conftest import API_KEY
 
 import binance_spot
@@ -78,11 +79,17 @@ def test_async_req_returns_an_object_with_get(api: binance_spot.MarginStreamApi,
     assert thread.get(timeout=5).listen_key in server.listen_keys
 
 
-def test_preload_content_false_returns_the_raw_response(api: binance_spot.MarginStreamApi) -> None:
+def test_preload_content_false_returns_the_read_response(
+    api: binance_spot.MarginStreamApi, server: BinanceServer
+) -> None:
     raw = api.sapi_v1_user_data_stream_post(_preload_content=False)
-    assert isinstance(raw, urllib3.HTTPResponse)
-    assert b"listenKey" in raw.read()
-    raw.release_conn()
+    assert isinstance(raw, binance_spot.rest.RESTResponse)
+    assert (raw.status, raw.reason) == (200, "OK")
+    assert json.loads(raw.read())["listenKey"] in server.listen_keys
+    assert raw.data == raw.read() and raw.getheader("Content-Type", "").startswith("application/json")
+    raw.release_conn()  # as classic code does: the connection is back in the pool already
+    assert api.sapi_v1_user_data_stream_post().listen_key
+    assert server.connections_opened == 1
 
 
 @pytest.mark.parametrize("timeout", [1.5, (1.0, 2.0)])
@@ -96,11 +103,19 @@ def test_request_auth_overrides_the_configured_key(api: binance_spot.MarginStrea
     assert only_request(server).header("X-MBX-APIKEY") == "other-key"
 
 
-def test_extra_headers_and_content_type(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
-    api.sapi_v1_user_data_stream_post(_headers={"X-Trace": "t-1"}, _content_type="application/json")
+def test_extra_headers(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
+    api.sapi_v1_user_data_stream_post(_headers={"X-Trace": "t-1"}, _content_type=None)
     request = only_request(server)
     assert request.header("X-Trace") == "t-1"
     assert request.body == b""
+
+
+def test_content_type_is_refused_as_no_operation_sends_a_body(
+    api: binance_spot.MarginStreamApi, server: BinanceServer
+) -> None:
+    with pytest.raises(binance_spot.ApiValueError, match="_content_type: sapi_v1_user_data_stream_post sends no"):
+        api.sapi_v1_user_data_stream_post(_content_type="application/json")
+    assert server.requests == []
 
 
 def test_unknown_keyword_is_refused_before_sending(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
@@ -143,7 +158,7 @@ def test_unknown_key_gives_binance_2015(clock) -> None:  # type: ignore[no-untyp
         -2015,
         "Invalid API-key, IP, or permissions for action.",
     )
-    assert caught.value.body == b'{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."}'
+    assert caught.value.body == '{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."}'
 
 
 def test_api_exception_keeps_status_reason_body_headers(api: binance_spot.MarginStreamApi) -> None:
@@ -151,7 +166,8 @@ def test_api_exception_keeps_status_reason_body_headers(api: binance_spot.Margin
         api.sapi_v1_user_data_stream_delete(listen_key="missing")
     error = caught.value
     assert (error.status, error.reason) == (400, "Bad Request")
-    assert error.body == b'{"code":-1125,"msg":"This listenKey does not exist."}'
+    assert error.body == '{"code":-1125,"msg":"This listenKey does not exist."}'
+    assert error.raw_body == error.body.encode()
     assert error.headers is not None and error.headers["Content-Type"].startswith("application/json")
     assert str(error).startswith("Binance error -1125: This listenKey does not exist.")
 

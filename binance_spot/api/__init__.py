@@ -18,11 +18,12 @@ __all__ = [
     "MarginStreamApi",
 ]
 
-__getattr__ = lazy_exports(
+__getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "MarginListenTokenApi": "binance_spot.api.margin_listen_token_api",
         "MarginRiskStreamApi": "binance_spot.api.margin_risk_stream_api",
         "MarginStreamApi": "binance_spot.api.margin_stream_api",
     },
+    __all__,
 )

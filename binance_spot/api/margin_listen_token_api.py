@@ -3,11 +3,11 @@
 Generated from openapi.yaml by templates/api.mustache; do not edit.
 """
 
-from typing import TYPE_CHECKING, Any, Literal, Optional, overload
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
 
 from binance_spot import models
+from binance_spot._operation import Operation, Param
 from binance_spot.api_client import ApiClient
-from binance_spot.operation import Operation, Param
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ApplyResult
@@ -36,7 +36,8 @@ class MarginListenTokenApi:
     Each method sends its request at once and returns the decoded answer; its
     ``_with_http_info`` twin returns ``(data, status, headers)``. Both take the classic
     keywords: ``async_req``, ``_return_http_data_only``, ``_preload_content``,
-    ``_request_timeout``, ``_request_auth``, ``_content_type`` and ``_headers``.
+    ``_request_timeout``, ``_request_auth``, ``_headers`` and ``_host_index`` (a server
+    of the spec); ``_content_type`` is refused, as no operation sends a body.
     """
 
     def __init__(self, api_client: Optional[ApiClient] = None) -> None:
@@ -65,8 +66,14 @@ class MarginListenTokenApi:
     ) -> "ApplyResult[models.MarginListenToken]": ...
 
     def sapi_v1_user_listen_token_post(
-        self, symbol: Any = None, is_isolated: Any = None, validity: Any = None, **kwargs: Any
-    ) -> Any:
+        self,
+        symbol: Optional[str] = None,
+        is_isolated: Optional[bool] = None,
+        validity: Optional[int] = None,
+        *,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> Union[models.MarginListenToken, "ApplyResult[models.MarginListenToken]"]:
         """Create a margin account listenToken (USER_STREAM)
 
         Create a token that lets the holder subscribe to this account's margin user data stream through the WebSocket API method `userDataStream.subscribe.listenToken`. A token cannot be kept alive: create a new one before `expirationTime` and subscribe again.  Weight: 1
@@ -76,21 +83,33 @@ class MarginListenTokenApi:
         :param validity: Validity in milliseconds; default and maximum 86400000 (24 hours)
         :return: MarginListenToken, or with ``async_req=True`` an ``ApplyResult`` whose ``get()`` gives it.
         """
-        kwargs["_return_http_data_only"] = True
-        return self.sapi_v1_user_listen_token_post_with_http_info(symbol, is_isolated, validity, **kwargs)
+        return self.api_client.call_operation(
+            _SAPI_V1_USER_LISTEN_TOKEN_POST,
+            {"symbol": symbol, "is_isolated": is_isolated, "validity": validity},
+            kwargs,
+            async_req=async_req,
+        )
 
     def sapi_v1_user_listen_token_post_with_http_info(
-        self, symbol: Any = None, is_isolated: Any = None, validity: Any = None, **kwargs: Any
+        self,
+        symbol: Optional[str] = None,
+        is_isolated: Optional[bool] = None,
+        validity: Optional[int] = None,
+        *,
+        async_req: bool = False,
+        **kwargs: Any,
     ) -> Any:
         """Create a margin account listenToken (USER_STREAM): the data, the HTTP status and the response headers.
 
         :param symbol: Isolated margin symbol, e.g. BNBUSDT; required when isIsolated is true
         :param is_isolated: true for an isolated margin account; cross margin when omitted
         :param validity: Validity in milliseconds; default and maximum 86400000 (24 hours)
-        :return: ``(MarginListenToken, status, headers)``.
+        :return: ``(MarginListenToken, status, headers)``; only the data with ``_return_http_data_only=True``.
         """
         return self.api_client.call_operation(
             _SAPI_V1_USER_LISTEN_TOKEN_POST,
             {"symbol": symbol, "is_isolated": is_isolated, "validity": validity},
             kwargs,
+            async_req=async_req,
+            http_info=True,
         )

@@ -3,11 +3,11 @@
 Generated from openapi.yaml by templates/api.mustache; do not edit.
 """
 
-from typing import TYPE_CHECKING, Any, Literal, Optional, overload
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
 
 from binance_spot import models
+from binance_spot._operation import Operation, Param
 from binance_spot.api_client import ApiClient
-from binance_spot.operation import Operation, Param
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ApplyResult
@@ -20,6 +20,7 @@ _SAPI_V1_USER_DATA_STREAM_DELETE = Operation(
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
+    retired=True,
 )
 _SAPI_V1_USER_DATA_STREAM_POST = Operation(
     name="sapi_v1_user_data_stream_post",
@@ -28,6 +29,7 @@ _SAPI_V1_USER_DATA_STREAM_POST = Operation(
     return_type="InlineResponse200124",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
+    retired=True,
 )
 _SAPI_V1_USER_DATA_STREAM_PUT = Operation(
     name="sapi_v1_user_data_stream_put",
@@ -37,20 +39,22 @@ _SAPI_V1_USER_DATA_STREAM_PUT = Operation(
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
+    retired=True,
 )
 
 
 class MarginStreamApi:
     """The Margin Stream operations.
 
-    - ``sapi_v1_user_data_stream_delete``: Close a ListenKey (USER_STREAM)
-    - ``sapi_v1_user_data_stream_post``: Create a ListenKey (USER_STREAM)
-    - ``sapi_v1_user_data_stream_put``: Ping/Keep-alive a ListenKey (USER_STREAM)
+    - ``sapi_v1_user_data_stream_delete``: Close a ListenKey (USER_STREAM) (retired by Binance on 2026-02-20)
+    - ``sapi_v1_user_data_stream_post``: Create a ListenKey (USER_STREAM) (retired by Binance on 2026-02-20)
+    - ``sapi_v1_user_data_stream_put``: Ping/Keep-alive a ListenKey (USER_STREAM) (retired by Binance on 2026-02-20)
 
     Each method sends its request at once and returns the decoded answer; its
     ``_with_http_info`` twin returns ``(data, status, headers)``. Both take the classic
     keywords: ``async_req``, ``_return_http_data_only``, ``_preload_content``,
-    ``_request_timeout``, ``_request_auth``, ``_content_type`` and ``_headers``.
+    ``_request_timeout``, ``_request_auth``, ``_headers`` and ``_host_index`` (a server
+    of the spec); ``_content_type`` is refused, as no operation sends a body.
     """
 
     def __init__(self, api_client: Optional[ApiClient] = None) -> None:
@@ -74,27 +78,48 @@ class MarginStreamApi:
         **kwargs: Any,
     ) -> "ApplyResult[object]": ...
 
-    def sapi_v1_user_data_stream_delete(self, listen_key: Any = None, **kwargs: Any) -> Any:
+    def sapi_v1_user_data_stream_delete(
+        self,
+        listen_key: Optional[str] = None,
+        *,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> Union[object, "ApplyResult[object]"]:
         """Close a ListenKey (USER_STREAM)
 
         Close out a user data stream.  Weight: 1
 
+        Retired by Binance on 2026-02-20: its production API answers 410 Gone
+        (``EndpointRetiredException``); see the README for what replaced it.
+
         :param listen_key: User websocket listen key
         :return: object, or with ``async_req=True`` an ``ApplyResult`` whose ``get()`` gives it.
-        """
-        kwargs["_return_http_data_only"] = True
-        return self.sapi_v1_user_data_stream_delete_with_http_info(listen_key, **kwargs)
-
-    def sapi_v1_user_data_stream_delete_with_http_info(self, listen_key: Any = None, **kwargs: Any) -> Any:
-        """Close a ListenKey (USER_STREAM): the data, the HTTP status and the response headers.
-
-        :param listen_key: User websocket listen key
-        :return: ``(object, status, headers)``.
         """
         return self.api_client.call_operation(
             _SAPI_V1_USER_DATA_STREAM_DELETE,
             {"listen_key": listen_key},
             kwargs,
+            async_req=async_req,
+        )
+
+    def sapi_v1_user_data_stream_delete_with_http_info(
+        self,
+        listen_key: Optional[str] = None,
+        *,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Close a ListenKey (USER_STREAM): the data, the HTTP status and the response headers.
+
+        :param listen_key: User websocket listen key
+        :return: ``(object, status, headers)``; only the data with ``_return_http_data_only=True``.
+        """
+        return self.api_client.call_operation(
+            _SAPI_V1_USER_DATA_STREAM_DELETE,
+            {"listen_key": listen_key},
+            kwargs,
+            async_req=async_req,
+            http_info=True,
         )
 
     @overload
@@ -113,25 +138,44 @@ class MarginStreamApi:
         **kwargs: Any,
     ) -> "ApplyResult[models.InlineResponse200124]": ...
 
-    def sapi_v1_user_data_stream_post(self, **kwargs: Any) -> Any:
+    def sapi_v1_user_data_stream_post(
+        self,
+        *,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> Union[models.InlineResponse200124, "ApplyResult[models.InlineResponse200124]"]:
         """Create a ListenKey (USER_STREAM)
 
         Start a new user data stream. The stream will close after 60 minutes unless a keepalive is sent. If the account has an active `listenKey`, that `listenKey` will be returned and its validity will be extended for 60 minutes.  Weight: 1
 
+        Retired by Binance on 2026-02-20: its production API answers 410 Gone
+        (``EndpointRetiredException``); see the README for what replaced it.
+
         :return: InlineResponse200124, or with ``async_req=True`` an ``ApplyResult`` whose ``get()`` gives it.
-        """
-        kwargs["_return_http_data_only"] = True
-        return self.sapi_v1_user_data_stream_post_with_http_info(**kwargs)
-
-    def sapi_v1_user_data_stream_post_with_http_info(self, **kwargs: Any) -> Any:
-        """Create a ListenKey (USER_STREAM): the data, the HTTP status and the response headers.
-
-        :return: ``(InlineResponse200124, status, headers)``.
         """
         return self.api_client.call_operation(
             _SAPI_V1_USER_DATA_STREAM_POST,
             {},
             kwargs,
+            async_req=async_req,
+        )
+
+    def sapi_v1_user_data_stream_post_with_http_info(
+        self,
+        *,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Create a ListenKey (USER_STREAM): the data, the HTTP status and the response headers.
+
+        :return: ``(InlineResponse200124, status, headers)``; only the data with ``_return_http_data_only=True``.
+        """
+        return self.api_client.call_operation(
+            _SAPI_V1_USER_DATA_STREAM_POST,
+            {},
+            kwargs,
+            async_req=async_req,
+            http_info=True,
         )
 
     @overload
@@ -152,25 +196,46 @@ class MarginStreamApi:
         **kwargs: Any,
     ) -> "ApplyResult[object]": ...
 
-    def sapi_v1_user_data_stream_put(self, listen_key: Any = None, **kwargs: Any) -> Any:
+    def sapi_v1_user_data_stream_put(
+        self,
+        listen_key: Optional[str] = None,
+        *,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> Union[object, "ApplyResult[object]"]:
         """Ping/Keep-alive a ListenKey (USER_STREAM)
 
         Keepalive a user data stream to prevent a time out. User data streams will close after 60 minutes. It's recommended to send a ping about every 30 minutes.  Weight: 1
 
+        Retired by Binance on 2026-02-20: its production API answers 410 Gone
+        (``EndpointRetiredException``); see the README for what replaced it.
+
         :param listen_key: User websocket listen key
         :return: object, or with ``async_req=True`` an ``ApplyResult`` whose ``get()`` gives it.
-        """
-        kwargs["_return_http_data_only"] = True
-        return self.sapi_v1_user_data_stream_put_with_http_info(listen_key, **kwargs)
-
-    def sapi_v1_user_data_stream_put_with_http_info(self, listen_key: Any = None, **kwargs: Any) -> Any:
-        """Ping/Keep-alive a ListenKey (USER_STREAM): the data, the HTTP status and the response headers.
-
-        :param listen_key: User websocket listen key
-        :return: ``(object, status, headers)``.
         """
         return self.api_client.call_operation(
             _SAPI_V1_USER_DATA_STREAM_PUT,
             {"listen_key": listen_key},
             kwargs,
+            async_req=async_req,
+        )
+
+    def sapi_v1_user_data_stream_put_with_http_info(
+        self,
+        listen_key: Optional[str] = None,
+        *,
+        async_req: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Ping/Keep-alive a ListenKey (USER_STREAM): the data, the HTTP status and the response headers.
+
+        :param listen_key: User websocket listen key
+        :return: ``(object, status, headers)``; only the data with ``_return_http_data_only=True``.
+        """
+        return self.api_client.call_operation(
+            _SAPI_V1_USER_DATA_STREAM_PUT,
+            {"listen_key": listen_key},
+            kwargs,
+            async_req=async_req,
+            http_info=True,
         )

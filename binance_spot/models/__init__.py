@@ -18,11 +18,12 @@ __all__ = [
     "MarginRiskListenKey",
 ]
 
-__getattr__ = lazy_exports(
+__getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "InlineResponse200124": "binance_spot.models.inline_response200124",
         "MarginListenToken": "binance_spot.models.margin_listen_token",
         "MarginRiskListenKey": "binance_spot.models.margin_risk_listen_key",
     },
+    __all__,
 )

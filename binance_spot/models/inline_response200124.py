@@ -5,8 +5,8 @@ Generated from openapi.yaml by templates/model.mustache; do not edit.
 
 from typing import ClassVar, Optional
 
+from binance_spot._model import Model
 from binance_spot.configuration import Configuration
-from binance_spot.model import Model
 
 
 class InlineResponse200124(Model):
@@ -24,21 +24,21 @@ class InlineResponse200124(Model):
     }
     secret_attributes: ClassVar[tuple[str, ...]] = ("listen_key",)
 
+    _listen_key: str
+
     def __init__(
         self,
         listen_key: Optional[str] = None,
         local_vars_configuration: Optional[Configuration] = None,
     ) -> None:
         super().__init__(local_vars_configuration)
-        self._listen_key: Optional[str] = None
         self.listen_key = listen_key
 
     @property
-    def listen_key(self) -> Optional[str]:
+    def listen_key(self) -> str:
         """The listenKey field (required)."""
         return self._listen_key
 
     @listen_key.setter
     def listen_key(self, listen_key: Optional[str]) -> None:
-        self._validate_required("listen_key", listen_key)
-        self._listen_key = listen_key
+        self._listen_key = self._required("listen_key", listen_key)

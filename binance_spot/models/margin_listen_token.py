@@ -5,8 +5,8 @@ Generated from openapi.yaml by templates/model.mustache; do not edit.
 
 from typing import ClassVar, Optional
 
+from binance_spot._model import Model
 from binance_spot.configuration import Configuration
-from binance_spot.model import Model
 
 
 class MarginListenToken(Model):
@@ -26,6 +26,9 @@ class MarginListenToken(Model):
     }
     secret_attributes: ClassVar[tuple[str, ...]] = ("token",)
 
+    _token: str
+    _expiration_time: int
+
     def __init__(
         self,
         token: Optional[str] = None,
@@ -33,27 +36,23 @@ class MarginListenToken(Model):
         local_vars_configuration: Optional[Configuration] = None,
     ) -> None:
         super().__init__(local_vars_configuration)
-        self._token: Optional[str] = None
-        self._expiration_time: Optional[int] = None
         self.token = token
         self.expiration_time = expiration_time
 
     @property
-    def token(self) -> Optional[str]:
+    def token(self) -> str:
         """The token to subscribe with (required)."""
         return self._token
 
     @token.setter
     def token(self, token: Optional[str]) -> None:
-        self._validate_required("token", token)
-        self._token = token
+        self._token = self._required("token", token)
 
     @property
-    def expiration_time(self) -> Optional[int]:
+    def expiration_time(self) -> int:
         """When the token expires, in milliseconds since the epoch (required)."""
         return self._expiration_time
 
     @expiration_time.setter
     def expiration_time(self, expiration_time: Optional[int]) -> None:
-        self._validate_required("expiration_time", expiration_time)
-        self._expiration_time = expiration_time
+        self._expiration_time = self._required("expiration_time", expiration_time)

@@ -1,9 +1,9 @@
 """How a generated API class describes an operation of ``openapi.yaml``.
 
 The generated classes hold one ``Operation`` per endpoint and hand it, with the caller's
-arguments, to ``ApiClient.call_operation``; the checking, signing and sending live there
-once instead of in every generated method. Plain classes with ``__slots__``: dataclasses
-and named tuples cost more to import and create than everything else here.
+arguments, to ``ApiClient.call_operation``; checking, signing and sending live there once
+instead of in every generated method. Plain classes with ``__slots__``: dataclasses and
+named tuples cost more to import and create than everything else here.
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,6 @@ from typing import Optional
 #: Keywords every operation accepts besides its parameters (those of the classic client).
 COMMON_KEYWORDS = frozenset(
     {
-        "async_req",
         "_return_http_data_only",
         "_preload_content",
         "_request_timeout",
@@ -24,14 +23,19 @@ COMMON_KEYWORDS = frozenset(
 )
 
 
+def prefer_json(media_types: Sequence[str]) -> Optional[str]:
+    """The first JSON media type of ``media_types``, if any: what this client speaks."""
+    for media_type in media_types:
+        if "json" in media_type.lower():
+            return media_type
+    return None
+
+
 def select_accept(accepts: Sequence[str]) -> Optional[str]:
     """The ``Accept`` header for these media types: JSON when offered, else all of them."""
     if not accepts:
         return None
-    for accept in accepts:
-        if "json" in accept.lower():
-            return accept
-    return ", ".join(accepts)
+    return prefer_json(accepts) or ", ".join(accepts)
 
 
 class Param:
@@ -50,7 +54,6 @@ class Operation:
     """One endpoint: what to send and what comes back."""
 
     __slots__ = (
-        "accept",
         "accept_header",
         "auth",
         "keywords",
@@ -58,6 +61,7 @@ class Operation:
         "name",
         "params",
         "path",
+        "retired",
         "return_type",
         "signed",
     )
@@ -72,6 +76,7 @@ class Operation:
         auth: tuple[str, ...] = (),
         accept: tuple[str, ...] = (),
         signed: bool = False,
+        retired: bool = False,
     ) -> None:
         self.name = name
         self.method = method
@@ -79,9 +84,10 @@ class Operation:
         self.params = params
         self.return_type = return_type
         self.auth = auth
-        self.accept = accept
         #: Binance accepts a signature (timestamp, recvWindow, HMAC) on this endpoint.
         self.signed = signed
+        #: Binance retired this endpoint on its production API (it answers 410).
+        self.retired = retired
         #: Every keyword the operation accepts.
         self.keywords = COMMON_KEYWORDS.union(p.name for p in params)
         self.accept_header = select_accept(accept)
