@@ -12,6 +12,7 @@ from binance_spot.testing.server import (
     BinanceServer,
     Recorded,
 )
+from binance_spot.testing.transport import FunctionTransport, respond
 
 __all__ = [
     "FAULT_KINDS",
@@ -20,4 +21,6 @@ __all__ = [
     "BinanceServer",
     "ManualClock",
     "Recorded",
+    "FunctionTransport",
+    "respond",
 ]
