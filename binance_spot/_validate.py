@@ -11,7 +11,9 @@ from typing import Optional
 from binance_spot.exceptions import ApiValueError
 
 # A header name is an RFC 9110 token.
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_HEADER_NAME = re.compile(_TOKEN)
+_HEADER_NAMES = re.compile(rf"{_TOKEN}(?::{_TOKEN})*")
 # A value may hold TAB, printable ASCII and printable Latin-1 (what http.client can encode).
 _BAD_HEADER_VALUE = re.compile(r"[^\t\x20-\x7e\xa0-\xff]")
 # C0, DEL and C1: none belongs in a parameter, and CR/LF could split a request.
@@ -25,7 +27,18 @@ def check_text(what: str, value: str) -> None:
 
 
 def check_headers(headers: Mapping[str, object]) -> None:
-    """Refuse a header name or value that HTTP cannot carry as it is."""
+    """Refuse a header name or value that HTTP cannot carry as it is.
+
+    One pass over all names and one over all values (TAB separates values and is allowed
+    in them); only a failure looks for the culprit, to name it.
+    """
+    try:
+        names_ok = _HEADER_NAMES.fullmatch(":".join(headers)) is not None
+        values_ok = _BAD_HEADER_VALUE.search("\t".join(headers.values())) is None  # type: ignore[arg-type]
+    except TypeError:
+        names_ok = values_ok = False
+    if names_ok and values_ok:
+        return
     for name, value in headers.items():
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
             raise ApiValueError(f"header name {_shown(name)} is not an HTTP token; refused before sending")
