@@ -82,6 +82,11 @@ class RESTClientObject:
             transport = Urllib3Transport(configuration, pools_size)
         self.transport = transport
 
+    @property
+    def pool_manager(self) -> Any:
+        """The urllib3 pool manager of the default transport (the classic attribute)."""
+        return getattr(self.transport, "pool_manager", None)
+
     def close(self) -> None:
         self.transport.close()
 

@@ -310,3 +310,18 @@ def test_unsupported_urllib3_retry_fields_are_named() -> None:
         config.retries = urllib3.Retry(2, status_forcelist=[500], allowed_methods=["GET"])
     config.retries = urllib3.Retry(2, backoff_factor=0.1)
     assert (config.retries.total, config.retries.backoff) == (2, 0.1)
+
+
+def test_binance_host_is_the_default_host(monkeypatch: pytest.MonkeyPatch, server: BinanceServer) -> None:
+    monkeypatch.setenv("BINANCE_HOST", server.url + "/")
+    config = binance_spot.Configuration(api_key={"X-MBX-APIKEY": "k"})
+    assert config.host == server.url
+    with binance_spot.ApiClient(config) as client:
+        assert binance_spot.MarginStreamApi(client).sapi_v1_user_data_stream_post().listen_key in server.listen_keys
+        assert client.rest_client.pool_manager is client.transport.pool_manager  # type: ignore[attr-defined]
+    assert binance_spot.Configuration(host="https://api.binance.com").host == "https://api.binance.com"
+    monkeypatch.setenv("BINANCE_HOST", "api.binance.com")
+    with pytest.raises(binance_spot.ApiValueError, match="BINANCE_HOST must be an http:// or https:// URL"):
+        binance_spot.Configuration()
+    monkeypatch.delenv("BINANCE_HOST")
+    assert binance_spot.Configuration().host == "https://api.binance.com"
