@@ -15,6 +15,7 @@ from typing import Optional
 
 import pytest
 
+import binance_spot
 from binance_spot.exceptions import RETIREMENT_HINT
 from binance_spot.testing import BinanceServer
 
@@ -56,11 +57,45 @@ def methods(server: BinanceServer, path: str = STREAM) -> list[tuple[str, Option
     return [(r.method, r.param("listenKey")) for r in server.requests if r.path == path]
 
 
-@pytest.mark.parametrize("command", [None, *COMMANDS])
-def test_help_everywhere_documents_exit_codes(command: Optional[str]) -> None:
-    result = run(*([command] if command else []), "--help")
+def test_top_level_help_documents_the_exit_codes_once() -> None:
+    result = run("--help")
     assert result.returncode == 0
-    assert "exit codes:" in result.stdout and "130" in result.stdout
+    assert "exit codes:" in result.stdout
+    for code in ("130", "141", "143"):
+        assert code in result.stdout
+    assert all(command in result.stdout for command in COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_argument_of_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "130" not in result.stdout  # one short pointer instead of the long epilog
+    assert result.stdout.rstrip().endswith("binance-spot --help")
+    options = result.stdout.split("options:", 1)[1] if "options:" in result.stdout else result.stdout
+    arguments = result.stdout.split("positional arguments:", 1)[1] if "positional" in result.stdout else ""
+    # argparse puts an argument without help alone on its line: every line naming one also explains it
+    for line in (options + arguments).splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            assert len(line.split("  ")) > 2 or line.strip().startswith("-h"), line
+
+
+@pytest.mark.parametrize("command", ["create", "keepalive", "close", "keep"])
+def test_help_of_the_retired_commands_says_so(command: str) -> None:
+    text = " ".join(run(command, "--help").stdout.split())
+    assert "retired" in text and "2026-02-20" in text and "410" in text
+    assert "retired" not in " ".join(run("token", "--help").stdout.split())
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.returncode, result.stdout) == (0, f"binance-spot {binance_spot.__version__}\n")
+
+
+def test_console_script_and_main_module_are_the_same_program() -> None:
+    script = Path(sys.executable).parent / "binance-spot"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=20)
+    assert result.stdout == run("--version").stdout
 
 
 def test_usage_errors_exit_2(server: BinanceServer) -> None:
@@ -78,26 +113,28 @@ def test_missing_api_key_without_a_terminal_is_a_clear_error(server: BinanceServ
     assert server.requests == []
 
 
-def test_create_prints_the_key_as_json(server: BinanceServer) -> None:
+def test_create_prints_the_key_as_text_or_json(server: BinanceServer) -> None:
     result = run("create", "--host", server.url)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("listen key: ")
+    assert result.stdout.split(": ")[1].strip() in server.listen_keys
+    result = run("create", "--host", server.url, "--json")
     key = json.loads(result.stdout)["listenKey"]
     assert key in server.listen_keys
-    [request] = server.requests
-    assert request.header("X-MBX-APIKEY") == KEY
+    assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY, KEY]
 
 
 def test_api_key_option_and_host_from_the_environment(server: BinanceServer) -> None:
-    result = run("create", "--api-key", KEY, env=cli_env(BINANCE_HOST=server.url))
+    result = run("create", "--json", "--api-key", KEY, env=cli_env(BINANCE_HOST=server.url))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["listenKey"] in server.listen_keys
 
 
 def test_keepalive_and_close(server: BinanceServer) -> None:
-    key = json.loads(run("create", "--host", server.url).stdout)["listenKey"]
+    key = json.loads(run("create", "--host", server.url, "--json").stdout)["listenKey"]
     result = run("keepalive", key, "--host", server.url)
-    assert (result.returncode, json.loads(result.stdout)) == (0, {})
-    result = run("close", key, "--host", server.url)
+    assert (result.returncode, result.stdout) == (0, "kept the listen key alive for 60 minutes\n")
+    result = run("close", key, "--host", server.url, "--json")
     assert (result.returncode, json.loads(result.stdout)) == (0, {})
     assert methods(server) == [("POST", None), ("PUT", key), ("DELETE", key)]
     assert server.listen_keys == {}
@@ -137,7 +174,7 @@ def test_network_error_exits_3() -> None:
 
 
 def test_verbose_logs_requests_with_the_key_masked(server: BinanceServer) -> None:
-    result = run("create", "--host", server.url, "--verbose")
+    result = run("create", "--host", server.url, "--verbose", "--json")
     assert result.returncode == 0
     key = json.loads(result.stdout)["listenKey"]
     assert "POST /sapi/v1/userDataStream" in result.stderr
@@ -314,7 +351,7 @@ def test_missing_api_key_is_asked_for_hidden_on_a_terminal(server: BinanceServer
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0, output
     assert KEY.encode() not in output  # not echoed while typed, not printed after
-    assert b"listenKey" in output
+    assert b"listen key: " in output
     assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY]
 
 
