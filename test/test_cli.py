@@ -1,5 +1,6 @@
 """The ``binance-spot`` command line, run as a subprocess against the local Binance."""
 
+import contextlib
 import json
 import os
 import queue
@@ -364,3 +365,167 @@ def test_secret_key_from_the_environment_signs_token_requests() -> None:
         assert request.param("signature") and request.param("timestamp")
         wrong = run("token", "--host", server.url, env=cli_env(BINANCE_API_KEY=KEY, BINANCE_SECRET_KEY="wrong"))
         assert wrong.returncode == 1 and "-1022" in wrong.stderr
+
+
+BAD_INPUTS = [
+    (["keepalive", ""], {}, "argument KEY: is empty"),
+    (["keepalive", "abc\ndef"], {}, "argument KEY: contains a space, a control character"),
+    (["close", "abc def"], {}, "argument KEY: contains a space"),
+    (["create"], {"BINANCE_API_KEY": "api\nkey"}, "BINANCE_API_KEY contains a space, a control character"),
+    (["create", "--api-key", "api\nkey"], {}, "argument --api-key: contains a space, a control character"),
+    (["create", "--host", "127.0.0.1:8080"], {}, "argument --host: must start with https:// or http://"),
+    (["create", "--host", "ftp://x"], {}, "argument --host: must start with https:// or http://"),
+    (["create", "--host", "file:///etc/passwd"], {}, "argument --host: must start with https:// or http://"),
+    (["create", "--host", "http://[::1"], {}, "argument --host: is not a valid URL"),
+    (["create", "--host", "http://127.0.0.1:99999"], {}, "argument --host: is not a valid URL"),
+    (["create", "--host", "http://user:pw@127.0.0.1"], {}, "argument --host: must not hold a user name or password"),
+    (["create"], {"BINANCE_HOST": "ftp://x"}, "BINANCE_HOST must start with https:// or http://"),
+    (["create", "--timeout", "nan"], {}, "argument --timeout: must be a finite number of seconds greater than 0"),
+    (["create", "--timeout", "-1"], {}, "argument --timeout: must be a finite number of seconds greater than 0"),
+    (["keep", "--interval", "nan"], {}, "argument --interval: must be a finite number of seconds greater than 0"),
+    (["keep", "--interval", "inf"], {}, "argument --interval: must be a finite number of seconds greater than 0"),
+    (["keep", "--interval", "1e-9"], {}, "argument --interval: must be at least 0.1 s"),
+    (["keep", "--interval", "3600"], {}, "argument --interval: must be at least 0.1 s and shorter than the 3600 s"),
+    (["keep", "--validity", "5"], {}, "--isolated and --validity apply to --token only"),
+    (["token", "--validity", "99999999999"], {}, "argument --validity: must be whole milliseconds"),
+    (["token", "--isolated", "BTC\nUSDT"], {}, "argument --isolated: contains a space, a control character"),
+    (["create"], {"BINANCE_API_KEY": ""}, "no API key: pass --api-key or set BINANCE_API_KEY"),
+    (["frobnicate"], {}, "argument COMMAND: invalid choice: 'frobnicate'"),
+    (["keepalive"], {}, "the following arguments are required: KEY"),
+    (["create", "--apikey", "a-secret-value"], {}, "unrecognized arguments: --apikey"),
+    ([], {}, "the following arguments are required: COMMAND"),
+]
+
+
+@pytest.mark.parametrize(("argv", "env", "message"), BAD_INPUTS, ids=[repr(a) for a, _, _ in BAD_INPUTS])
+def test_bad_input_is_one_line_and_exit_2_before_anything_is_sent(
+    server: BinanceServer, argv: list[str], env: dict[str, str], message: str
+) -> None:
+    environment = cli_env(**{"BINANCE_API_KEY": KEY, "BINANCE_HOST": server.url, **env})
+    result = run(*argv, env=environment)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"binance-spot: error: {message}"), result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n")
+    assert "a-secret-value" not in result.stderr and "pw@" not in result.stderr
+    assert server.requests == []
+
+    result = run(*argv, "--json", env=environment)
+    assert (result.returncode, result.stderr) == (2, "")
+    [line] = result.stdout.splitlines()
+    error = json.loads(line)["error"]
+    assert error["kind"] == "usage" and error["message"].startswith(message)
+    assert server.requests == []
+
+
+def test_server_and_network_errors_are_one_line_too(server: BinanceServer) -> None:
+    server.retired = True
+    result = run("create", "--host", server.url)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("binance-spot: error: HTTP 410")
+    result = run("create", "--host", server.url, "--json")
+    assert (result.returncode, result.stderr) == (1, "")
+    error = json.loads(result.stdout)["error"]
+    assert (error["kind"], error["status"], error["hint"]) == ("api", 410, RETIREMENT_HINT)
+
+
+def listening_socket() -> socket.socket:
+    """A server that accepts connections and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(20)
+    return sock
+
+
+@pytest.mark.parametrize("command", [["create"], ["token", "--json"], ["keep"], ["demo", "--host"]])
+def test_ctrl_c_while_waiting_for_the_server_is_one_line_and_130(command: list[str]) -> None:
+    with listening_socket() as silent:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        args = [*command, url] if command[-1] == "--host" else [*command, "--host", url]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "binance_spot", *args, "--timeout", "30"],
+            env=cli_env(BINANCE_API_KEY=KEY),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        connection, _ = silent.accept()  # the request is on its way: the command waits for an answer
+        with connection:
+            process.send_signal(signal.SIGINT)
+            # keep's first ^C waits for the key it may have created, to close it; another one ends that
+            deadline = time.monotonic() + 10
+            while command == ["keep"] and time.monotonic() < deadline:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(0.2)
+                    break
+                process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    if "--json" in command:
+        assert err == "" and json.loads(out)["error"]["kind"] == "interrupted"
+    else:
+        assert err == "binance-spot: error: interrupted\n"
+
+
+def test_demo_stays_local_with_an_api_key_exported(monkeypatch: pytest.MonkeyPatch, server: BinanceServer) -> None:
+    from binance_spot.cli import main
+
+    monkeypatch.setenv("BINANCE_API_KEY", KEY)
+    monkeypatch.setenv("BINANCE_HOST", server.url)
+    assert main(["demo"]) == 0
+    assert server.requests == []  # neither the key nor the host took it anywhere
+
+
+def test_keep_ends_and_closes_its_key_when_stdout_is_closed(server: BinanceServer) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "binance_spot", "keep", "--host", server.url],  # default interval: 30 minutes
+        env=cli_env(BINANCE_API_KEY=KEY),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    key = process.stdout.readline().decode().split("listen key: ")[1].strip()
+    assert key in server.listen_keys
+    started = time.monotonic()
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(10) == 141
+    assert time.monotonic() - started < 3
+    assert process.stderr.read() == b""
+    process.stderr.close()
+    assert methods(server)[-1] == ("DELETE", key) and server.listen_keys == {}
+
+
+def test_demo_ends_quietly_when_stdout_is_closed() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "binance_spot", "demo", "--json"],
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    lines = [json.loads(process.stdout.readline()) for _ in range(3)]  # as `| head -3` does
+    assert [line["event"] for line in lines] == ["server", "created", "renewed"]
+    process.stdout.close()
+    assert process.wait(10) == 141
+    assert process.stderr.read() == b""
+    process.stderr.close()
+
+
+def script_example() -> str:
+    text = (ROOT / "docs" / "CLI.md").read_text(encoding="utf-8")
+    section = text.split("## From a script", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_docs_script_example_reports_a_missing_api_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in cli_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BINANCE_API_KEY", raising=False)
+    exec(compile(script_example(), "CLI.md", "exec"), {"__name__": "__docs__"})
+    assert capsys.readouterr().out == "failed: no API key: pass --api-key or set BINANCE_API_KEY \n"
