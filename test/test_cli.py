@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
@@ -35,7 +34,7 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(*args: str, env: Optional[dict[str, str]] = None, timeout: float = 20) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = 20) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "binance_spot", *args],
         env=cli_env(BINANCE_API_KEY=KEY) if env is None else env,
@@ -54,7 +53,7 @@ def server() -> Iterator[BinanceServer]:
         yield srv
 
 
-def methods(server: BinanceServer, path: str = STREAM) -> list[tuple[str, Optional[str]]]:
+def methods(server: BinanceServer, path: str = STREAM) -> list[tuple[str, str | None]]:
     return [(r.method, r.param("listenKey")) for r in server.requests if r.path == path]
 
 

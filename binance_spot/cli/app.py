@@ -7,7 +7,6 @@ object on stdout under ``--json`` (usage errors included), with the exit code do
 
 import sys
 from collections.abc import Sequence
-from typing import Optional
 
 from binance_spot.cli.errors import EXIT_INTERNAL, EXIT_STDOUT_CLOSED, OutputClosed, failure_of
 from binance_spot.cli.output import Output
@@ -18,7 +17,7 @@ def _wants(option: str, argv: Sequence[str]) -> bool:
     return option in argv[: argv.index("--")] if "--" in argv else option in argv
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run ``binance-spot`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     out = Output(as_json=_wants("--json", argv))

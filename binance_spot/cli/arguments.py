@@ -7,8 +7,8 @@ printing usage and exiting, so ``app`` reports them like every other failure.
 
 import argparse
 import math
-from collections.abc import Sequence
-from typing import Any, Callable, NoReturn, Optional
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from binance_spot.cli.errors import EXIT_CODES, UsageError
 
@@ -81,7 +81,7 @@ def validity(text: str) -> int:
     return int(text)
 
 
-def problem_of_secret(value: str) -> Optional[str]:
+def problem_of_secret(value: str) -> str | None:
     """What is wrong with a key, token or symbol as HTTP can carry it; None if nothing is."""
     if not value:
         return "is empty"

@@ -3,7 +3,7 @@
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from binance_spot.cli.arguments import host, problem_of_secret
 from binance_spot.cli.errors import UsageError
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def api_key(args: argparse.Namespace) -> str:
     """--api-key, else $BINANCE_API_KEY, else asked for without echo when stdin is a terminal."""
-    key: Optional[str] = args.api_key
+    key: str | None = args.api_key
     where = "--api-key"
     if not key:
         key, where = os.environ.get("BINANCE_API_KEY"), "BINANCE_API_KEY"
@@ -45,7 +45,7 @@ def host_of(args: argparse.Namespace) -> str:
         raise UsageError(f"BINANCE_HOST {exc}") from None
 
 
-def secret_key() -> Optional[str]:
+def secret_key() -> str | None:
     value = os.environ.get("BINANCE_SECRET_KEY") or None
     problem = problem_of_secret(value) if value else None
     if problem:
@@ -65,7 +65,7 @@ def connect(args: argparse.Namespace) -> "ApiClient":
     return ApiClient(config)
 
 
-def create_token(client: "ApiClient", symbol: Optional[str], validity: Optional[int]) -> Any:
+def create_token(client: "ApiClient", symbol: str | None, validity: int | None) -> Any:
     """``POST /sapi/v1/userListenToken``: a model with ``token`` and ``expiration_time`` (ms)."""
     from binance_spot import MarginListenTokenApi
 

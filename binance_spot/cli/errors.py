@@ -1,6 +1,6 @@
 """Exit codes, and the one line (or JSON object) that describes each way a command can fail."""
 
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 from binance_spot._redact import redact_text
 
@@ -37,10 +37,10 @@ class Failure(NamedTuple):
     exit_code: int
     kind: str
     message: str
-    status: Optional[int] = None
-    code: Optional[int] = None
-    msg: Optional[str] = None
-    hint: Optional[str] = None
+    status: int | None = None
+    code: int | None = None
+    msg: str | None = None
+    hint: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         fields = self._asdict()

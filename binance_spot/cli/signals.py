@@ -2,7 +2,8 @@
 
 import signal
 import threading
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from binance_spot.cli.errors import EXIT_STDOUT_CLOSED
 
@@ -18,7 +19,7 @@ class StopSignals:
     """
 
     def __init__(self) -> None:
-        self.received: Optional[int] = None
+        self.received: int | None = None
         self._event = threading.Event()
         self._previous: dict[int, Any] = {}
 

@@ -6,7 +6,6 @@ or BINANCE_HOST alone never does, so ``binance-spot demo`` cannot touch an accou
 
 import argparse
 import threading
-from typing import Optional
 
 from binance_spot.cli.arguments import Commands
 from binance_spot.cli.client import connect, create_token
@@ -29,7 +28,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     return live(args, out) if args.host else local(out)
 
 
-def _short(key: Optional[str]) -> str:
+def _short(key: str | None) -> str:
     return f"{(key or '')[:8]}..."
 
 
