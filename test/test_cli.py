@@ -330,10 +330,16 @@ def test_demo_with_an_api_key_runs_against_the_host(server: BinanceServer) -> No
 def test_missing_api_key_is_asked_for_hidden_on_a_terminal(server: BinanceServer) -> None:
     import pty
 
-    env = cli_env()
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the pseudo-terminal is its controlling terminal
-        os.execve(sys.executable, [sys.executable, "-m", "binance_spot", "create", "--host", server.url], env)
+    fd, terminal = pty.openpty()  # not pty.fork(): forking a process with threads may deadlock
+    process = subprocess.Popen(
+        [sys.executable, "-m", "binance_spot", "create", "--host", server.url],
+        env=cli_env(),
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,  # no controlling terminal: getpass turns echo off on stdin
+    )
+    os.close(terminal)
     output = b""
     deadline = time.monotonic() + 20
     while b"(hidden)" not in output and time.monotonic() < deadline:
@@ -347,9 +353,8 @@ def test_missing_api_key_is_asked_for_hidden_on_a_terminal(server: BinanceServer
         if not chunk:
             break
         output += chunk
-    _, status = os.waitpid(pid, 0)
+    assert process.wait(10) == 0, output
     os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0, output
     assert KEY.encode() not in output  # not echoed while typed, not printed after
     assert b"listen key: " in output
     assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY]
