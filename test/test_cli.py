@@ -533,3 +533,37 @@ def test_the_docs_script_example_reports_a_missing_api_key(
     monkeypatch.delenv("BINANCE_API_KEY", raising=False)
     exec(compile(script_example(), "CLI.md", "exec"), {"__name__": "__docs__"})
     assert capsys.readouterr().out == "failed: no API key: pass --api-key or set BINANCE_API_KEY \n"
+
+
+def test_ctrl_c_during_the_local_demo_stops_its_server_and_manager() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "binance_spot", "demo"],
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("local Binance at ")
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=10)
+    assert (process.returncode, err) == (130, "binance-spot: error: interrupted\n")
+
+
+def test_a_bug_is_one_line_and_exit_70_with_the_traceback_only_when_verbose(
+    server: BinanceServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from binance_spot.cli import main
+    from binance_spot.cli.commands import token
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("something we did not expect")
+
+    monkeypatch.setattr(token, "create_token", broken)
+    monkeypatch.setenv("BINANCE_API_KEY", KEY)
+    assert main(["token", "--host", server.url]) == 70
+    captured = capsys.readouterr()
+    assert captured.err == "binance-spot: error: internal error: RuntimeError: something we did not expect\n"
+    assert main(["token", "--host", server.url, "--verbose"]) == 70
+    assert "Traceback" in capsys.readouterr().err
