@@ -295,14 +295,6 @@ def test_demo_shows_the_lifecycle_without_an_api_key() -> None:
     assert "active keys on the server: 0" in out
 
 
-def test_demo_json_is_one_object_per_line() -> None:
-    result = run("demo", "--json", env=cli_env())
-    assert result.returncode == 0
-    events = [json.loads(line)["event"] for line in result.stdout.splitlines()]
-    assert events[:6] == ["server", "created", "renewed", "expired", "recreated", "closed"]
-    assert events[-1] == "token_renewed"
-
-
 def test_keep_fails_fast_when_the_first_create_fails(server: BinanceServer) -> None:
     server.retired = True
     result = run("keep", "--host", server.url)
@@ -403,22 +395,42 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize(("argv", "env", "message"), BAD_INPUTS, ids=[repr(a) for a, _, _ in BAD_INPUTS])
 def test_bad_input_is_one_line_and_exit_2_before_anything_is_sent(
-    server: BinanceServer, argv: list[str], env: dict[str, str], message: str
+    server: BinanceServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    env: dict[str, str],
+    message: str,
 ) -> None:
-    environment = cli_env(**{"BINANCE_API_KEY": KEY, "BINANCE_HOST": server.url, **env})
-    result = run(*argv, env=environment)
-    assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr.startswith(f"binance-spot: error: {message}"), result.stderr
-    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n")
-    assert "a-secret-value" not in result.stderr and "pw@" not in result.stderr
+    from binance_spot.cli import main
+
+    for name, value in {"BINANCE_API_KEY": KEY, "BINANCE_HOST": server.url, **env}.items():
+        monkeypatch.setenv(name, value)
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"binance-spot: error: {message}"), err
+    assert err.count("\n") == 1 and err.endswith("\n")
+    assert "a-secret-value" not in err and "pw@" not in err and KEY not in err
     assert server.requests == []
 
-    result = run(*argv, "--json", env=environment)
-    assert (result.returncode, result.stderr) == (2, "")
-    [line] = result.stdout.splitlines()
+    assert main([*argv, "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert err == ""
+    [line] = out.splitlines()
     error = json.loads(line)["error"]
     assert error["kind"] == "usage" and error["message"].startswith(message)
     assert server.requests == []
+
+
+def test_bad_input_from_the_shell() -> None:
+    """The same, end to end: one line on stderr, exit 2, no traceback."""
+    result = run("keepalive", "abc\ndef", "--host", "ftp://x")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "binance-spot: error: argument KEY: contains a space, a control character (such as a newline) "
+        "or a non-ASCII character (see binance-spot keepalive --help)\n"
+    )
 
 
 def test_server_and_network_errors_are_one_line_too(server: BinanceServer) -> None:
@@ -473,13 +485,18 @@ def test_ctrl_c_while_waiting_for_the_server_is_one_line_and_130(command: list[s
         assert err == "binance-spot: error: interrupted\n"
 
 
-def test_demo_stays_local_with_an_api_key_exported(monkeypatch: pytest.MonkeyPatch, server: BinanceServer) -> None:
+def test_demo_stays_local_with_an_api_key_exported_and_json_is_one_object_per_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], server: BinanceServer
+) -> None:
     from binance_spot.cli import main
 
     monkeypatch.setenv("BINANCE_API_KEY", KEY)
     monkeypatch.setenv("BINANCE_HOST", server.url)
-    assert main(["demo"]) == 0
+    assert main(["demo", "--json"]) == 0
     assert server.requests == []  # neither the key nor the host took it anywhere
+    events = [json.loads(line)["event"] for line in capsys.readouterr().out.splitlines()]
+    assert events[:6] == ["server", "created", "renewed", "expired", "recreated", "closed"]
+    assert events[-1] == "token_renewed"
 
 
 def test_keep_ends_and_closes_its_key_when_stdout_is_closed(server: BinanceServer) -> None:
