@@ -81,42 +81,29 @@ def validity(text: str) -> int:
     return int(text)
 
 
-def problem_of_secret(value: str) -> str | None:
-    """What is wrong with a key, token or symbol as HTTP can carry it; None if nothing is."""
-    if not value:
-        return "is empty"
-    if not value.isascii() or not value.isprintable() or any(c.isspace() for c in value):
-        return "contains a space, a control character (such as a newline) or a non-ASCII character"
-    return None
+def text(value: str) -> str:
+    """A key, token or symbol: not empty, and no control character (the runtime's rule, checked now)."""
+    from binance_spot._validate import check_text
+    from binance_spot.exceptions import ApiValueError
 
-
-def secret(text: str) -> str:
-    problem = problem_of_secret(text)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
-    return text
-
-
-def host(text: str) -> str:
-    """An http(s) base URL that urllib3 can reach, without userinfo, query or fragment."""
-    from urllib.parse import urlsplit
-
-    if not text or not text.isprintable() or any(c.isspace() for c in text):
-        raise argparse.ArgumentTypeError("must be a URL without spaces or control characters")
+    if not value.strip():
+        raise argparse.ArgumentTypeError("is empty")
     try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"is not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https"):
-        raise argparse.ArgumentTypeError("must start with https:// or http:// (such as https://api.binance.com)")
-    if not parts.hostname:
-        raise argparse.ArgumentTypeError("has no host name")
-    if parts.username is not None or parts.password is not None:
-        raise argparse.ArgumentTypeError("must not hold a user name or password (the API key goes in a header)")
-    if parts.query or parts.fragment:
-        raise argparse.ArgumentTypeError("must not have a query (?) or fragment (#)")
-    return text
+        check_text("the value", value)
+    except ApiValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def host(value: str) -> str:
+    """An http(s) base URL without user info, query or fragment (the runtime's rule, checked now)."""
+    from binance_spot._validate import check_host
+    from binance_spot.exceptions import ApiValueError
+
+    try:
+        return check_host("the URL", value)
+    except ApiValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # the parser ----------------------------------------------------------------------
@@ -127,7 +114,7 @@ def common_options() -> Parser:
     common = Parser(add_help=False)
     common.add_argument(
         "--api-key",
-        type=secret,
+        type=text,
         metavar="KEY",
         help="Binance API key (default: $BINANCE_API_KEY; asked for when interactive)",
     )

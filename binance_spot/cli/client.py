@@ -1,11 +1,11 @@
-"""The API client the options describe: API key, host, timeout, signing, verbosity."""
+"""The API client the options and the environment describe: API key, host, timeout, signing, verbosity."""
 
 import argparse
 import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from binance_spot.cli.arguments import host, problem_of_secret
+from binance_spot.cli.arguments import text
 from binance_spot.cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -14,51 +14,33 @@ if TYPE_CHECKING:
 
 def api_key(args: argparse.Namespace) -> str:
     """--api-key, else $BINANCE_API_KEY, else asked for without echo when stdin is a terminal."""
-    key: str | None = args.api_key
-    where = "--api-key"
-    if not key:
-        key, where = os.environ.get("BINANCE_API_KEY"), "BINANCE_API_KEY"
+    if args.api_key:
+        return str(args.api_key)  # checked by the parser
+    key, where = os.environ.get("BINANCE_API_KEY"), "BINANCE_API_KEY"
     if not key and sys.stdin.isatty():
         import getpass
 
         key, where = getpass.getpass("Binance API key (hidden): ").strip(), "the API key typed"
     if not key:
         raise UsageError("no API key: pass --api-key or set BINANCE_API_KEY")
-    problem = problem_of_secret(key)
-    if problem:
-        raise UsageError(f"{where} {problem}")
-    return key
+    return checked(where, key)
 
 
-def host_of(args: argparse.Namespace) -> str:
-    """--host, else $BINANCE_HOST (checked like --host), else Binance's production API."""
-    if args.host:
-        return str(args.host)
-    from binance_spot._spec import DEFAULT_HOST
-
-    configured = os.environ.get("BINANCE_HOST")
-    if not configured:
-        return DEFAULT_HOST
+def checked(where: str, value: str) -> str:
+    """``value`` if the parser would take it as a key, else UsageError naming ``where``."""
     try:
-        return host(configured)
+        return text(value)
     except argparse.ArgumentTypeError as exc:
-        raise UsageError(f"BINANCE_HOST {exc}") from None
-
-
-def secret_key() -> str | None:
-    value = os.environ.get("BINANCE_SECRET_KEY") or None
-    problem = problem_of_secret(value) if value else None
-    if problem:
-        raise UsageError(f"BINANCE_SECRET_KEY {problem}")
-    return value
+        raise UsageError(f"{where}: {exc}") from None
 
 
 def connect(args: argparse.Namespace) -> "ApiClient":
-    """An ApiClient for the command; use it as a context manager."""
+    """An ApiClient for the command (use it as a context manager); the host defaults to $BINANCE_HOST."""
     from binance_spot import ApiClient, Configuration
 
-    config = Configuration(host=host_of(args), api_key={"X-MBX-APIKEY": api_key(args)})
-    config.secret_key = secret_key()
+    config = Configuration(host=args.host, api_key={"X-MBX-APIKEY": api_key(args)})
+    secret = os.environ.get("BINANCE_SECRET_KEY")
+    config.secret_key = checked("BINANCE_SECRET_KEY", secret) if secret else None
     if args.timeout is not None:
         config.request_timeout = (args.timeout, args.timeout)
     config.debug = args.verbose

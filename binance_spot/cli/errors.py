@@ -73,11 +73,13 @@ def failure_of(exc: BaseException) -> Failure:
 
 
 def _api_failure(exc: Any) -> Failure:
-    msg = one_line(exc.msg) if exc.msg else None
+    from binance_spot.exceptions import ApiConnectionError, ApiNoAnswerException
+
     hint = one_line(exc.hint) if exc.hint else None
-    if exc.status is None:
-        text = one_line(f"network: {exc.reason or 'no answer'}")
-        return Failure(EXIT_NETWORK, "network", text, hint=hint)
+    if isinstance(exc, ApiNoAnswerException):  # none came, or what came cannot be used
+        text = f"network: {exc.summary}" if isinstance(exc, ApiConnectionError) else exc.summary
+        return Failure(EXIT_NETWORK, "network", one_line(text), hint=hint)
+    msg = one_line(exc.msg) if exc.msg else None
     if exc.code is not None:
         text = f"Binance error {exc.code}: {msg or ''} (HTTP {exc.status})"
     else:

@@ -2,7 +2,7 @@
 
 import argparse
 
-from binance_spot.cli.arguments import Commands, secret
+from binance_spot.cli.arguments import Commands, text
 from binance_spot.cli.client import connect
 from binance_spot.cli.errors import EXIT_OK
 from binance_spot.cli.output import Output
@@ -16,7 +16,7 @@ def register(commands: Commands) -> None:
         ("keepalive", "extend a margin listen key by 60 minutes", keepalive),
         ("close", "close a margin listen key", close),
     ):
-        commands.add(name, help, run, retired=True).add_argument("key", metavar="KEY", type=secret, help=KEY_HELP)
+        commands.add(name, help, run, retired=True).add_argument("key", metavar="KEY", type=text, help=KEY_HELP)
 
 
 def create(args: argparse.Namespace, out: Output) -> int:
