@@ -52,7 +52,8 @@ class Parser(argparse.ArgumentParser):
 # value checks --------------------------------------------------------------------
 
 
-def _number(text: str) -> float:
+def seconds(text: str) -> float:
+    """A finite, positive number of seconds (``nan`` and ``inf`` parse as floats: refused here)."""
     try:
         value = float(text)
     except ValueError:
@@ -62,12 +63,8 @@ def _number(text: str) -> float:
     return value
 
 
-def timeout(text: str) -> float:
-    return _number(text)
-
-
 def interval(text: str) -> float:
-    value = _number(text)
+    value = seconds(text)
     if not MIN_INTERVAL <= value < KEY_LIFETIME:
         raise argparse.ArgumentTypeError(
             f"must be at least {MIN_INTERVAL} s and shorter than the {KEY_LIFETIME:.0f} s a listen key lives"
@@ -124,7 +121,7 @@ def common_options() -> Parser:
         metavar="URL",
         help="API base URL (default: $BINANCE_HOST, else https://api.binance.com; demo: its local server)",
     )
-    common.add_argument("--timeout", type=timeout, metavar="SECONDS", help="connect and read timeout per request")
+    common.add_argument("--timeout", type=seconds, metavar="SECONDS", help="connect and read timeout per request")
     common.add_argument("--json", action="store_true", help="machine output: one JSON object per line, errors too")
     common.add_argument("--verbose", action="store_true", help="log each request and response to stderr, redacted")
     return common

@@ -94,7 +94,8 @@ def _reader_gone() -> bool:
 
 
 def say(out: Output, event: str, text: str, **fields: Any) -> None:
-    """``out.event`` for callbacks on other threads: a closed stdout is noticed by ``gone()``."""
+    """``out.event`` where stopping is not ours to do (the manager's callbacks, the last words of
+    ``keep``): a closed stdout is dropped here and noticed by ``gone()``."""
     try:
         out.event(event, text, **fields)
     except OutputClosed:

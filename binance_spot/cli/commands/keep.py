@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from binance_spot.cli.arguments import Commands, interval
 from binance_spot.cli.client import connect, create_token
 from binance_spot.cli.commands.token import add_token_options
-from binance_spot.cli.errors import OutputClosed, UsageError, failure_of
+from binance_spot.cli.errors import UsageError, failure_of
 from binance_spot.cli.output import Output, say
 from binance_spot.cli.signals import StopSignals
 
@@ -82,10 +82,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
         finally:
             manager.stop()
         if not manager.tokens:
-            try:
-                out.event("closed", f"closed the {what}")
-            except OutputClosed:
-                pass
+            say(out, "closed", f"closed the {what}")
     return code
 
 
