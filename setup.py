@@ -15,7 +15,7 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="MIT",
-    python_requires=">=3.9",
+    python_requires=">=3.10",
     install_requires=[
         "urllib3>=1.26.5,<3",
         "python-dateutil>=2.8.2",
@@ -28,6 +28,11 @@ setup(
     entry_points={"console_scripts": ["binance-spot = binance_spot.cli:main"]},
     classifiers=[
         "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3 :: Only",
+        "Programming Language :: Python :: 3.10",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
         "Typing :: Typed",
         "Topic :: Office/Business :: Financial :: Investment",
     ],

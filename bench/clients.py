@@ -6,7 +6,8 @@ back, so a client that silently failed would not look fast.
 """
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 LISTEN_KEY = "pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1"
 API_KEY = "bench-api-key-0123456789"

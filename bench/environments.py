@@ -12,7 +12,6 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
@@ -34,7 +33,7 @@ class Runtime:
         return env
 
 
-def generate_client(workdir: Path) -> tuple[Optional[Path], str]:
+def generate_client(workdir: Path) -> tuple[Path | None, str]:
     """Generate ``gen_client`` from openapi.yaml; (folder to put on PYTHONPATH, note)."""
     cli = shutil.which("openapi-generator-cli", path=str(Path(sys.executable).parent)) or shutil.which(
         "openapi-generator-cli"
@@ -61,7 +60,7 @@ def _has_module(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def peer_runtime(package: str) -> tuple[Optional[Runtime], str]:
+def peer_runtime(package: str) -> tuple[Runtime | None, str]:
     """A cached virtualenv with ``package`` from PyPI; (None, why) when it cannot be had."""
     venv = CACHE / package
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")

@@ -78,7 +78,7 @@ def rounds(workers: list[Worker], count: int, cycles: int) -> dict[str, Samples]
 def ratios(samples: dict[str, Samples], reference: str, attribute: str) -> dict[str, list[float]]:
     """Per-round ratio of each client to ``reference`` measured in the same round."""
     base = getattr(samples[reference], attribute)
-    return {name: [x / b for x, b in zip(getattr(s, attribute), base)] for name, s in samples.items()}
+    return {name: [x / b for x, b in zip(getattr(s, attribute), base, strict=True)] for name, s in samples.items()}
 
 
 def import_times(modules: dict[str, tuple[Runtime, str]], runs: int) -> dict[str, float]:

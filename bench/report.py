@@ -5,7 +5,6 @@ import platform
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 
 @dataclass
@@ -17,9 +16,9 @@ class Row:
     cpu_us: float
     wall_ratio: list[float]
     cpu_ratio: list[float]
-    import_ms: Optional[float] = None
-    import_ratio: Optional[float] = None
-    rss_mib: Optional[float] = None
+    import_ms: float | None = None
+    import_ratio: float | None = None
+    rss_mib: float | None = None
 
 
 def machine() -> list[str]:
@@ -79,7 +78,7 @@ def chart(rows: list[Row], path: Path, subtitle: str) -> str:
     height = 0.38
     calls.barh([p - height / 2 for p in positions], walls, height, label="wall time", color="#3b75af")
     calls.barh([p + height / 2 for p in positions], cpus, height, label="client CPU time", color="#9ecae9")
-    for position, wall, cpu in zip(positions, walls, cpus):
+    for position, wall, cpu in zip(positions, walls, cpus, strict=True):
         calls.text(wall, position - height / 2, f" {wall:.2f}x", va="center", fontsize=8)
         calls.text(cpu, position + height / 2, f" {cpu:.2f}x", va="center", fontsize=8)
     calls.axvline(1.0, color="black", linewidth=0.8, linestyle="--")

@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Optional
 
 LISTEN_KEY = "pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1"
 PATH = b"/sapi/v1/userDataStream"
@@ -52,7 +51,7 @@ class _Http(asyncio.Protocol):
 
     def __init__(self) -> None:
         self.buffer = b""
-        self.transport: Optional[asyncio.Transport] = None
+        self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -154,7 +153,7 @@ class Server:
 
     def __init__(self, use_nginx: bool = True) -> None:
         self.kind = "asyncio"
-        self._tmp: Optional[tempfile.TemporaryDirectory[str]] = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         nginx = shutil.which("nginx") if use_nginx else None
         if nginx:
             try:
@@ -199,7 +198,7 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def stop(self) -> tuple[float, Optional[int]]:
+    def stop(self) -> tuple[float, int | None]:
         """Stop the server: the CPU seconds it used over its life and the requests it served.
 
         CPU comes from ``wait4`` (0.0 where the platform lacks it); only the asyncio

@@ -1,5 +1,6 @@
 """The ``binance-spot`` command line, run as a subprocess against the local Binance."""
 
+import contextlib
 import json
 import os
 import queue
@@ -11,10 +12,10 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
+import binance_spot
 from binance_spot.exceptions import RETIREMENT_HINT
 from binance_spot.testing import BinanceServer
 
@@ -33,7 +34,7 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(*args: str, env: Optional[dict[str, str]] = None, timeout: float = 20) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = 20) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "binance_spot", *args],
         env=cli_env(BINANCE_API_KEY=KEY) if env is None else env,
@@ -52,15 +53,49 @@ def server() -> Iterator[BinanceServer]:
         yield srv
 
 
-def methods(server: BinanceServer, path: str = STREAM) -> list[tuple[str, Optional[str]]]:
+def methods(server: BinanceServer, path: str = STREAM) -> list[tuple[str, str | None]]:
     return [(r.method, r.param("listenKey")) for r in server.requests if r.path == path]
 
 
-@pytest.mark.parametrize("command", [None, *COMMANDS])
-def test_help_everywhere_documents_exit_codes(command: Optional[str]) -> None:
-    result = run(*([command] if command else []), "--help")
+def test_top_level_help_documents_the_exit_codes_once() -> None:
+    result = run("--help")
     assert result.returncode == 0
-    assert "exit codes:" in result.stdout and "130" in result.stdout
+    assert "exit codes:" in result.stdout
+    for code in ("130", "141", "143"):
+        assert code in result.stdout
+    assert all(command in result.stdout for command in COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_argument_of_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "130" not in result.stdout  # one short pointer instead of the long epilog
+    assert result.stdout.rstrip().endswith("binance-spot --help")
+    options = result.stdout.split("options:", 1)[1] if "options:" in result.stdout else result.stdout
+    arguments = result.stdout.split("positional arguments:", 1)[1] if "positional" in result.stdout else ""
+    # argparse puts an argument without help alone on its line: every line naming one also explains it
+    for line in (options + arguments).splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            assert len(line.split("  ")) > 2 or line.strip().startswith("-h"), line
+
+
+@pytest.mark.parametrize("command", ["create", "keepalive", "close", "keep"])
+def test_help_of_the_retired_commands_says_so(command: str) -> None:
+    text = " ".join(run(command, "--help").stdout.split())
+    assert "retired" in text and "2026-02-20" in text and "410" in text
+    assert "retired" not in " ".join(run("token", "--help").stdout.split())
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.returncode, result.stdout) == (0, f"binance-spot {binance_spot.__version__}\n")
+
+
+def test_console_script_and_main_module_are_the_same_program() -> None:
+    script = Path(sys.executable).parent / "binance-spot"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=20)
+    assert result.stdout == run("--version").stdout
 
 
 def test_usage_errors_exit_2(server: BinanceServer) -> None:
@@ -78,26 +113,28 @@ def test_missing_api_key_without_a_terminal_is_a_clear_error(server: BinanceServ
     assert server.requests == []
 
 
-def test_create_prints_the_key_as_json(server: BinanceServer) -> None:
+def test_create_prints_the_key_as_text_or_json(server: BinanceServer) -> None:
     result = run("create", "--host", server.url)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("listen key: ")
+    assert result.stdout.split(": ")[1].strip() in server.listen_keys
+    result = run("create", "--host", server.url, "--json")
     key = json.loads(result.stdout)["listenKey"]
     assert key in server.listen_keys
-    [request] = server.requests
-    assert request.header("X-MBX-APIKEY") == KEY
+    assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY, KEY]
 
 
 def test_api_key_option_and_host_from_the_environment(server: BinanceServer) -> None:
-    result = run("create", "--api-key", KEY, env=cli_env(BINANCE_HOST=server.url))
+    result = run("create", "--json", "--api-key", KEY, env=cli_env(BINANCE_HOST=server.url))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["listenKey"] in server.listen_keys
 
 
 def test_keepalive_and_close(server: BinanceServer) -> None:
-    key = json.loads(run("create", "--host", server.url).stdout)["listenKey"]
+    key = json.loads(run("create", "--host", server.url, "--json").stdout)["listenKey"]
     result = run("keepalive", key, "--host", server.url)
-    assert (result.returncode, json.loads(result.stdout)) == (0, {})
-    result = run("close", key, "--host", server.url)
+    assert (result.returncode, result.stdout) == (0, "kept the listen key alive for 60 minutes\n")
+    result = run("close", key, "--host", server.url, "--json")
     assert (result.returncode, json.loads(result.stdout)) == (0, {})
     assert methods(server) == [("POST", None), ("PUT", key), ("DELETE", key)]
     assert server.listen_keys == {}
@@ -137,7 +174,7 @@ def test_network_error_exits_3() -> None:
 
 
 def test_verbose_logs_requests_with_the_key_masked(server: BinanceServer) -> None:
-    result = run("create", "--host", server.url, "--verbose")
+    result = run("create", "--host", server.url, "--verbose", "--json")
     assert result.returncode == 0
     key = json.loads(result.stdout)["listenKey"]
     assert "POST /sapi/v1/userDataStream" in result.stderr
@@ -258,14 +295,6 @@ def test_demo_shows_the_lifecycle_without_an_api_key() -> None:
     assert "active keys on the server: 0" in out
 
 
-def test_demo_json_is_one_object_per_line() -> None:
-    result = run("demo", "--json", env=cli_env())
-    assert result.returncode == 0
-    events = [json.loads(line)["event"] for line in result.stdout.splitlines()]
-    assert events[:6] == ["server", "created", "renewed", "expired", "recreated", "closed"]
-    assert events[-1] == "token_renewed"
-
-
 def test_keep_fails_fast_when_the_first_create_fails(server: BinanceServer) -> None:
     server.retired = True
     result = run("keep", "--host", server.url)
@@ -293,10 +322,16 @@ def test_demo_with_an_api_key_runs_against_the_host(server: BinanceServer) -> No
 def test_missing_api_key_is_asked_for_hidden_on_a_terminal(server: BinanceServer) -> None:
     import pty
 
-    env = cli_env()
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the pseudo-terminal is its controlling terminal
-        os.execve(sys.executable, [sys.executable, "-m", "binance_spot", "create", "--host", server.url], env)
+    fd, terminal = pty.openpty()  # not pty.fork(): forking a process with threads may deadlock
+    process = subprocess.Popen(
+        [sys.executable, "-m", "binance_spot", "create", "--host", server.url],
+        env=cli_env(),
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,  # no controlling terminal: getpass turns echo off on stdin
+    )
+    os.close(terminal)
     output = b""
     deadline = time.monotonic() + 20
     while b"(hidden)" not in output and time.monotonic() < deadline:
@@ -310,11 +345,10 @@ def test_missing_api_key_is_asked_for_hidden_on_a_terminal(server: BinanceServer
         if not chunk:
             break
         output += chunk
-    _, status = os.waitpid(pid, 0)
+    assert process.wait(10) == 0, output
     os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0, output
     assert KEY.encode() not in output  # not echoed while typed, not printed after
-    assert b"listenKey" in output
+    assert b"listen key: " in output
     assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY]
 
 
@@ -327,3 +361,226 @@ def test_secret_key_from_the_environment_signs_token_requests() -> None:
         assert request.param("signature") and request.param("timestamp")
         wrong = run("token", "--host", server.url, env=cli_env(BINANCE_API_KEY=KEY, BINANCE_SECRET_KEY="wrong"))
         assert wrong.returncode == 1 and "-1022" in wrong.stderr
+
+
+CONTROL = "the value contains a control character (such as CR or LF); refused before sending"
+NOT_HTTP = "the URL must be an http:// or https:// URL with a host name"
+BAD_INPUTS = [
+    (["keepalive", ""], {}, "argument KEY: is empty"),
+    (["keepalive", "abc\ndef"], {}, f"argument KEY: {CONTROL}"),
+    (["close", "abc\tdef"], {}, f"argument KEY: {CONTROL}"),
+    (["create"], {"BINANCE_API_KEY": "api\nkey"}, f"BINANCE_API_KEY: {CONTROL}"),
+    (["create"], {"BINANCE_API_KEY": KEY, "BINANCE_SECRET_KEY": "s\r\nX: y"}, f"BINANCE_SECRET_KEY: {CONTROL}"),
+    (["create", "--api-key", "api\nkey"], {}, f"argument --api-key: {CONTROL}"),
+    (["create", "--host", "127.0.0.1:8080"], {}, f"argument --host: {NOT_HTTP}"),
+    (["create", "--host", "ftp://x"], {}, f"argument --host: {NOT_HTTP}"),
+    (["create", "--host", "file:///etc/passwd"], {}, f"argument --host: {NOT_HTTP}"),
+    (["create", "--host", "http://[::1"], {}, "argument --host: the URL is not a valid URL"),
+    (["create", "--host", "http://127.0.0.1:99999"], {}, "argument --host: the URL is not a valid URL"),
+    (["create", "--host", "http://user:pw@127.0.0.1"], {}, "argument --host: the URL must not contain user info"),
+    (["create"], {"BINANCE_HOST": "ftp://x"}, "BINANCE_HOST must be an http:// or https:// URL"),
+    (["create", "--timeout", "nan"], {}, "argument --timeout: must be a finite number of seconds greater than 0"),
+    (["create", "--timeout", "-1"], {}, "argument --timeout: must be a finite number of seconds greater than 0"),
+    (["keep", "--interval", "nan"], {}, "argument --interval: must be a finite number of seconds greater than 0"),
+    (["keep", "--interval", "inf"], {}, "argument --interval: must be a finite number of seconds greater than 0"),
+    (["keep", "--interval", "1e-9"], {}, "argument --interval: must be at least 0.1 s"),
+    (["keep", "--interval", "3600"], {}, "argument --interval: must be at least 0.1 s and shorter than the 3600 s"),
+    (["keep", "--validity", "5"], {}, "--isolated and --validity apply to --token only"),
+    (["token", "--validity", "99999999999"], {}, "argument --validity: must be whole milliseconds"),
+    (["token", "--isolated", "BTC\nUSDT"], {}, f"argument --isolated: {CONTROL}"),
+    (["create"], {"BINANCE_API_KEY": ""}, "no API key: pass --api-key or set BINANCE_API_KEY"),
+    (["frobnicate"], {}, "argument COMMAND: invalid choice: 'frobnicate'"),
+    (["keepalive"], {}, "the following arguments are required: KEY"),
+    (["create", "--apikey", "a-secret-value"], {}, "unrecognized arguments: --apikey"),
+    ([], {}, "the following arguments are required: COMMAND"),
+]
+
+
+@pytest.mark.parametrize(("argv", "env", "message"), BAD_INPUTS, ids=[repr(a) for a, _, _ in BAD_INPUTS])
+def test_bad_input_is_one_line_and_exit_2_before_anything_is_sent(
+    server: BinanceServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    from binance_spot.cli import main
+
+    for name, value in {"BINANCE_API_KEY": KEY, "BINANCE_HOST": server.url, **env}.items():
+        monkeypatch.setenv(name, value)
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"binance-spot: error: {message}"), err
+    assert err.count("\n") == 1 and err.endswith("\n")
+    assert "a-secret-value" not in err and "pw@" not in err and KEY not in err
+    assert server.requests == []
+
+    assert main([*argv, "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert err == ""
+    [line] = out.splitlines()
+    error = json.loads(line)["error"]
+    assert error["kind"] == "usage" and error["message"].startswith(message)
+    assert server.requests == []
+
+
+def test_bad_input_from_the_shell() -> None:
+    """The same, end to end: one line on stderr, exit 2, no traceback."""
+    result = run("keepalive", "abc\ndef", "--host", "ftp://x")
+    assert result.returncode == 2
+    assert result.stderr == f"binance-spot: error: argument KEY: {CONTROL} (see binance-spot keepalive --help)\n"
+
+
+def test_server_and_network_errors_are_one_line_too(server: BinanceServer) -> None:
+    server.retired = True
+    result = run("create", "--host", server.url)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("binance-spot: error: HTTP 410")
+    result = run("create", "--host", server.url, "--json")
+    assert (result.returncode, result.stderr) == (1, "")
+    error = json.loads(result.stdout)["error"]
+    assert (error["kind"], error["status"], error["hint"]) == ("api", 410, RETIREMENT_HINT)
+
+
+def listening_socket() -> socket.socket:
+    """A server that accepts connections and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    sock.settimeout(20)
+    return sock
+
+
+@pytest.mark.parametrize("command", [["create"], ["token", "--json"], ["keep"], ["demo", "--host"]])
+def test_ctrl_c_while_waiting_for_the_server_is_one_line_and_130(command: list[str]) -> None:
+    with listening_socket() as silent:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        args = [*command, url] if command[-1] == "--host" else [*command, "--host", url]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "binance_spot", *args, "--timeout", "30"],
+            env=cli_env(BINANCE_API_KEY=KEY),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        connection, _ = silent.accept()  # the request is on its way: the command waits for an answer
+        with connection:
+            process.send_signal(signal.SIGINT)
+            # keep's first ^C waits for the key it may have created, to close it; another one ends that
+            deadline = time.monotonic() + 10
+            while command == ["keep"] and time.monotonic() < deadline:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(0.2)
+                    break
+                process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    if "--json" in command:
+        assert err == "" and json.loads(out)["error"]["kind"] == "interrupted"
+    else:
+        assert err == "binance-spot: error: interrupted\n"
+
+
+def test_demo_stays_local_with_an_api_key_exported_and_json_is_one_object_per_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], server: BinanceServer
+) -> None:
+    from binance_spot.cli import main
+
+    monkeypatch.setenv("BINANCE_API_KEY", KEY)
+    monkeypatch.setenv("BINANCE_HOST", server.url)
+    assert main(["demo", "--json"]) == 0
+    assert server.requests == []  # neither the key nor the host took it anywhere
+    events = [json.loads(line)["event"] for line in capsys.readouterr().out.splitlines()]
+    assert events[:6] == ["server", "created", "renewed", "expired", "recreated", "closed"]
+    assert events[-1] == "token_renewed"
+
+
+def test_keep_ends_and_closes_its_key_when_stdout_is_closed(server: BinanceServer) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "binance_spot", "keep", "--host", server.url],  # default interval: 30 minutes
+        env=cli_env(BINANCE_API_KEY=KEY),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    key = process.stdout.readline().decode().split("listen key: ")[1].strip()
+    assert key in server.listen_keys
+    started = time.monotonic()
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(10) == 141
+    assert time.monotonic() - started < 3
+    assert process.stderr.read() == b""
+    process.stderr.close()
+    assert methods(server)[-1] == ("DELETE", key) and server.listen_keys == {}
+
+
+def test_demo_ends_quietly_when_stdout_is_closed() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "binance_spot", "demo", "--json"],
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    lines = [json.loads(process.stdout.readline()) for _ in range(3)]  # as `| head -3` does
+    assert [line["event"] for line in lines] == ["server", "created", "renewed"]
+    process.stdout.close()
+    assert process.wait(10) == 141
+    assert process.stderr.read() == b""
+    process.stderr.close()
+
+
+def script_example() -> str:
+    text = (ROOT / "docs" / "CLI.md").read_text(encoding="utf-8")
+    section = text.split("## From a script", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_docs_script_example_reports_a_missing_api_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in cli_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BINANCE_API_KEY", raising=False)
+    exec(compile(script_example(), "CLI.md", "exec"), {"__name__": "__docs__"})
+    assert capsys.readouterr().out == "failed: no API key: pass --api-key or set BINANCE_API_KEY \n"
+
+
+def test_ctrl_c_during_the_local_demo_stops_its_server_and_manager() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "binance_spot", "demo"],
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("local Binance at ")
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=10)
+    assert (process.returncode, err) == (130, "binance-spot: error: interrupted\n")
+
+
+def test_a_bug_is_one_line_and_exit_70_with_the_traceback_only_when_verbose(
+    server: BinanceServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from binance_spot.cli import main
+    from binance_spot.cli.commands import token
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("something we did not expect")
+
+    monkeypatch.setattr(token, "create_token", broken)
+    monkeypatch.setenv("BINANCE_API_KEY", KEY)
+    assert main(["token", "--host", server.url]) == 70
+    captured = capsys.readouterr()
+    assert captured.err == "binance-spot: error: internal error: RuntimeError: something we did not expect\n"
+    assert main(["token", "--host", server.url, "--verbose"]) == 70
+    assert "Traceback" in capsys.readouterr().err

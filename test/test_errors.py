@@ -3,7 +3,6 @@
 import json
 import socket
 import time
-from typing import Optional
 
 import pytest
 import urllib3
@@ -207,7 +206,7 @@ class _Endless:
     def __init__(self) -> None:
         self.consumed = 0
 
-    def read(self, amount: Optional[int] = None) -> bytes:
+    def read(self, amount: int | None = None) -> bytes:
         if self.consumed >= 16 * 1024 * 1024:
             return b""  # ends after all, so a reader without a limit fails the test instead of hanging it
         chunk = b"x" * (amount or 1024)

@@ -9,7 +9,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -127,7 +127,7 @@ def test_renews_every_interval(server: BinanceServer, api: MarginStreamApi, fake
 def test_recreates_a_key_that_is_gone_and_reports_it_once(
     server: BinanceServer, api: MarginStreamApi, fake: FakeTime
 ) -> None:
-    changes: list[tuple[Optional[str], str]] = []
+    changes: list[tuple[str | None, str]] = []
     errors: list[BaseException] = []
     gate = threading.Event()
 
@@ -324,14 +324,14 @@ def test_risk_stream_plugs_in_through_callables(server: BinanceServer, client: A
 
 def test_tokens_are_replaced_before_they_expire(client: ApiClient) -> None:
     clock = ManualClock()
-    seen: list[tuple[Optional[str], str, bool, bool]] = []
+    seen: list[tuple[str | None, str, bool, bool]] = []
     with BinanceServer(api_keys=[KEY], clock=clock) as server:
         client.configuration.host = server.url
 
         def create_token() -> Any:
             return MarginListenTokenApi(client).sapi_v1_user_listen_token_post(validity=600_000)
 
-        def on_new_key(old: Optional[str], new: str) -> None:
+        def on_new_key(old: str | None, new: str) -> None:
             assert old is not None
             seen.append((old, new, server.token_valid(old), server.token_valid(new)))
 

@@ -20,7 +20,6 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
@@ -63,10 +62,10 @@ def call(
     path: str,
     query: str = "",
     *,
-    api_key: Optional[str] = KEY,
-    body: Optional[bytes] = None,
-    headers: Optional[Mapping[str, str]] = None,
-    conn: Optional[http.client.HTTPConnection] = None,
+    api_key: str | None = KEY,
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    conn: http.client.HTTPConnection | None = None,
 ) -> Response:
     """One request; pass ``conn`` to reuse a connection."""
     own = conn is None
@@ -154,7 +153,7 @@ def test_key_of_another_api_key_does_not_exist(server: BinanceServer) -> None:
 
 
 @pytest.mark.parametrize("api_key", [None, "", "has space", "a" * 65, "semi;colon"])
-def test_malformed_api_key_is_2014(server: BinanceServer, api_key: Optional[str]) -> None:
+def test_malformed_api_key_is_2014(server: BinanceServer, api_key: str | None) -> None:
     response = call(server, "POST", STREAM, api_key=api_key)
     assert response.status == 401
     assert response.json() == {"code": -2014, "msg": "API-key format invalid."}
