@@ -10,7 +10,7 @@ through the same retry loop and transport as the generated methods.
 import datetime
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from binance_spot import _retry
@@ -46,7 +46,7 @@ class RESTResponse:
         self.data = response.data
         self.headers = response.headers
 
-    def read(self, amt: Optional[int] = None) -> bytes:
+    def read(self, amt: int | None = None) -> bytes:
         return self.data
 
     def release_conn(self) -> None:
@@ -58,7 +58,7 @@ class RESTResponse:
     def getheaders(self) -> Mapping[str, str]:
         return self.headers
 
-    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
+    def getheader(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name, default)
 
 
@@ -69,9 +69,9 @@ class RESTClientObject:
         self,
         configuration: Configuration,
         pools_size: int = 4,
-        maxsize: Optional[int] = None,
+        maxsize: int | None = None,
         *,
-        transport: Optional[BaseTransport] = None,
+        transport: BaseTransport | None = None,
     ) -> None:
         self.configuration = configuration
         if transport is None:
@@ -94,12 +94,12 @@ class RESTClientObject:
         self,
         method: str,
         url: str,
-        query_params: Optional[Any] = None,
-        headers: Optional[Mapping[str, str]] = None,
+        query_params: Any | None = None,
+        headers: Mapping[str, str] | None = None,
         body: Any = None,
-        post_params: Optional[Any] = None,
+        post_params: Any | None = None,
         _preload_content: bool = True,
-        _request_timeout: Optional[TimeoutSetting] = None,
+        _request_timeout: TimeoutSetting | None = None,
     ) -> RESTResponse:
         """Send ``method url``; the response (already read whatever ``_preload_content`` says)."""
         method = method.upper()
@@ -148,43 +148,43 @@ class ClassicApiClient:
     if TYPE_CHECKING:  # what ApiClient provides
         configuration: Configuration
         default_headers: dict[str, str]
-        cookie: Optional[str]
+        cookie: str | None
         rest_client: RESTClientObject
         _local: threading.local
 
         @property
         def pool(self) -> ThreadPool: ...
 
-        def decode(self, response: Any, return_type: Optional[str]) -> Any: ...
+        def decode(self, response: Any, return_type: str | None) -> Any: ...
 
         def update_params_for_auth(
             self,
             headers: dict[str, str],
             querys: Params,
-            auth_settings: Optional[list[str]],
-            request_auth: Optional[dict[str, Any]] = None,
+            auth_settings: list[str] | None,
+            request_auth: dict[str, Any] | None = None,
         ) -> None: ...
 
     def call_api(
         self,
         resource_path: str,
         method: str,
-        path_params: Optional[Any] = None,
-        query_params: Optional[Any] = None,
-        header_params: Optional[Mapping[str, str]] = None,
+        path_params: Any | None = None,
+        query_params: Any | None = None,
+        header_params: Mapping[str, str] | None = None,
         body: Any = None,
-        post_params: Optional[Any] = None,
-        files: Optional[Any] = None,
-        response_type: Optional[str] = None,
-        auth_settings: Optional[list[str]] = None,
-        async_req: Optional[bool] = None,
-        _return_http_data_only: Optional[bool] = None,
-        collection_formats: Optional[Mapping[str, str]] = None,
+        post_params: Any | None = None,
+        files: Any | None = None,
+        response_type: str | None = None,
+        auth_settings: list[str] | None = None,
+        async_req: bool | None = None,
+        _return_http_data_only: bool | None = None,
+        collection_formats: Mapping[str, str] | None = None,
         _preload_content: bool = True,
-        _request_timeout: Optional[TimeoutSetting] = None,
-        _host: Optional[str] = None,
-        _request_auth: Optional[dict[str, Any]] = None,
-        response_types_map: Optional[Mapping[int, Optional[str]]] = None,
+        _request_timeout: TimeoutSetting | None = None,
+        _host: str | None = None,
+        _request_auth: dict[str, Any] | None = None,
+        response_types_map: Mapping[int, str | None] | None = None,
     ) -> Any:
         """Send any request, as the classic generated client does."""
         if files:
@@ -211,7 +211,7 @@ class ClassicApiClient:
             return self.pool.apply_async(self._call_api, args)
         return self._call_api(*args)
 
-    def _call_api(self, request: Request, response_type: Optional[str], data_only: bool, preload: bool) -> Any:
+    def _call_api(self, request: Request, response_type: str | None, data_only: bool, preload: bool) -> Any:
         response = self.rest_client.send(request)
         self._local.headers = response.headers
         if not preload:
@@ -223,12 +223,12 @@ class ClassicApiClient:
         self,
         method: str,
         url: str,
-        query_params: Optional[Any] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        post_params: Optional[Any] = None,
+        query_params: Any | None = None,
+        headers: Mapping[str, str] | None = None,
+        post_params: Any | None = None,
         body: Any = None,
         _preload_content: bool = True,
-        _request_timeout: Optional[TimeoutSetting] = None,
+        _request_timeout: TimeoutSetting | None = None,
     ) -> RESTResponse:
         """Send a request to a full URL through this client's transport."""
         return self.rest_client.request(
@@ -262,7 +262,7 @@ class ClassicApiClient:
         raise ApiValueError(f"cannot serialize a {type(obj).__name__} to JSON")
 
     def parameters_to_tuples(
-        self, params: Union[Mapping[str, Any], Params], collection_formats: Optional[Mapping[str, str]]
+        self, params: Mapping[str, Any] | Params, collection_formats: Mapping[str, str] | None
     ) -> Params:
         """Flatten parameters into (name, value) pairs, lists joined by their collection format."""
         formats = collection_formats or {}
@@ -279,7 +279,7 @@ class ClassicApiClient:
             pairs.append((name, value))
         return pairs
 
-    def select_header_accept(self, accepts: list[str]) -> Optional[str]:
+    def select_header_accept(self, accepts: list[str]) -> str | None:
         return select_accept(accepts)
 
     def select_header_content_type(self, content_types: list[str]) -> str:
@@ -288,16 +288,16 @@ class ClassicApiClient:
         return prefer_json(content_types) or content_types[0]
 
 
-def timeout_for(configuration: Configuration, value: Optional[TimeoutSetting]) -> Timeout:
+def timeout_for(configuration: Configuration, value: TimeoutSetting | None) -> Timeout:
     """The per-call ``_request_timeout``, else the configured one."""
     return configuration.request_timeout if value is None else Timeout.coerce(value, "_request_timeout")
 
 
-def _pairs(params: Union[Mapping[str, Any], Params]) -> Params:
+def _pairs(params: Mapping[str, Any] | Params) -> Params:
     return list(params.items()) if isinstance(params, Mapping) else list(params)
 
 
-def encode_body(headers: dict[str, str], body: Any, post_params: Optional[Any]) -> Optional[bytes]:
+def encode_body(headers: dict[str, str], body: Any, post_params: Any | None) -> bytes | None:
     """The request body: a form from ``post_params`` or JSON from ``body``, with its Content-Type."""
     if post_params and body is not None:
         raise ApiValueError("body parameter cannot be used with post_params parameter.")

@@ -12,7 +12,7 @@ import io
 import socket
 import threading
 import time
-from typing import Any, Optional
+from typing import Any
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -26,7 +26,7 @@ class Attempt:
     def __init__(self, deadline: float, per_read: float) -> None:
         self.deadline = deadline
         self.per_read = per_read
-        self.sock: Optional[socket.socket] = None
+        self.sock: socket.socket | None = None
 
     def abort(self) -> None:
         """End the attempt from another thread: its next or current read fails at once."""
@@ -68,7 +68,7 @@ class _DeadlineReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         remaining = self._attempt.deadline - time.monotonic()
         if remaining <= 0:
-            raise socket.timeout("the attempt's total timeout passed")
+            raise TimeoutError("the attempt's total timeout passed")
         self._sock.settimeout(min(self._attempt.per_read, remaining))
         return self._sock.recv_into(buffer)
 
@@ -86,7 +86,7 @@ class _DeadlineSocket:
 
 class _DeadlineResponse(http.client.HTTPResponse):
     def __init__(self, sock: Any, *args: Any, **kwargs: Any) -> None:
-        attempt: Optional[Attempt] = getattr(_current, "attempt", None)
+        attempt: Attempt | None = getattr(_current, "attempt", None)
         if attempt is not None:
             attempt.sock = sock
             sock = _DeadlineSocket(sock, attempt)

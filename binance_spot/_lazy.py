@@ -8,8 +8,8 @@ the real imports.
 
 import importlib
 import sys
-from collections.abc import Iterable, Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 
 def lazy_exports(

@@ -8,7 +8,7 @@ urllib3 imports later.
 
 import logging
 import sys
-from typing import Any, Optional
+from typing import Any
 
 from binance_spot._redact import redact_text
 
@@ -60,7 +60,7 @@ def install_redaction() -> None:
             target.addFilter(_FILTER)
 
 
-def set_log_file(config: Any, path: Optional[str]) -> None:
+def set_log_file(config: Any, path: str | None) -> None:
     """Send the package's log to ``path`` (None: stop), for ``Configuration.logger_file``."""
     package_logger = config.logger["package_logger"]
     if config.logger_file_handler is not None:

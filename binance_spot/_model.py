@@ -7,7 +7,7 @@ methods and the classic ``ApiClient.deserialize`` alike.
 """
 
 import datetime
-from typing import Any, ClassVar, Optional, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from binance_spot._redact import MASK
 from binance_spot.configuration import Configuration
@@ -34,13 +34,13 @@ class Model:
     #: Attributes whose values are secrets (listen keys, tokens), masked in ``repr``.
     secret_attributes: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, local_vars_configuration: Optional[Configuration]) -> None:
+    def __init__(self, local_vars_configuration: Configuration | None) -> None:
         if local_vars_configuration is None:
             local_vars_configuration = Configuration.get_default_copy()
         self.local_vars_configuration = local_vars_configuration
         self.discriminator = None
 
-    def _required(self, name: str, value: Optional[T]) -> T:
+    def _required(self, name: str, value: T | None) -> T:
         """``value`` of a required field; None is refused unless ``client_side_validation`` is off."""
         if value is None and self.local_vars_configuration.client_side_validation:
             raise ValueError(f"Invalid value for `{name}`, must not be `None`")
@@ -75,7 +75,7 @@ def _plain(value: Any) -> Any:
     return value.to_dict() if isinstance(value, Model) else value
 
 
-def from_json(data: Any, klass: str, configuration: Optional[Configuration] = None) -> Any:
+def from_json(data: Any, klass: str, configuration: Configuration | None = None) -> Any:
     """``data`` (parsed JSON) as ``klass``: a model name, ``list[...]``, ``dict(str, ...)``,
     a primitive, ``date``, ``datetime`` or ``object``. TypeError or ValueError if it is not one."""
     if data is None or klass == "object":

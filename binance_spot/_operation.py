@@ -7,7 +7,6 @@ named tuples cost more to import and create than everything else here.
 """
 
 from collections.abc import Sequence
-from typing import Optional
 
 #: Keywords every operation accepts besides its parameters (those of the classic client).
 COMMON_KEYWORDS = frozenset(
@@ -23,7 +22,7 @@ COMMON_KEYWORDS = frozenset(
 )
 
 
-def prefer_json(media_types: Sequence[str]) -> Optional[str]:
+def prefer_json(media_types: Sequence[str]) -> str | None:
     """The first JSON media type of ``media_types``, if any: what this client speaks."""
     for media_type in media_types:
         if "json" in media_type.lower():
@@ -31,7 +30,7 @@ def prefer_json(media_types: Sequence[str]) -> Optional[str]:
     return None
 
 
-def select_accept(accepts: Sequence[str]) -> Optional[str]:
+def select_accept(accepts: Sequence[str]) -> str | None:
     """The ``Accept`` header for these media types: JSON when offered, else all of them."""
     if not accepts:
         return None
@@ -72,7 +71,7 @@ class Operation:
         method: str,
         path: str,
         params: tuple[Param, ...] = (),
-        return_type: Optional[str] = None,
+        return_type: str | None = None,
         auth: tuple[str, ...] = (),
         accept: tuple[str, ...] = (),
         signed: bool = False,

@@ -8,7 +8,6 @@ backoff and full jitter, honouring ``Retry-After``. 3xx, 418 (an IP ban) and eve
 
 import random
 import time
-from typing import Optional
 
 from binance_spot._logging import logger
 from binance_spot._validate import ascii_int
@@ -70,7 +69,7 @@ def backoff(policy: RetryPolicy, retry_number: int) -> float:
     return random.uniform(0, min(policy.backoff_max, policy.backoff * 2 ** min(retry_number - 1, 32)))
 
 
-def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date); None if malformed."""
     if not value:
         return None

@@ -7,7 +7,7 @@ than the ``getheaders()`` that 2.6 removed).
 import http.client
 import threading
 import time
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
@@ -176,7 +176,7 @@ def read_body(resp: Any, limit: int) -> bytes:
     Reads from the underlying ``http.client`` response with ``read1``, so each read
     returns what has arrived; the attempt's deadline bounds the reads themselves.
     """
-    length: Optional[str] = resp.headers.get("Content-Length")
+    length: str | None = resp.headers.get("Content-Length")
     if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
         raise _too_large(resp, limit)
     fp = getattr(resp, "_fp", None)

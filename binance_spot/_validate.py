@@ -6,7 +6,6 @@ it may be an API key or a listen key.
 
 import re
 from collections.abc import Mapping
-from typing import Optional
 
 from binance_spot.exceptions import ApiValueError
 
@@ -53,7 +52,7 @@ def _shown(name: object) -> str:
     return text if len(text) <= 40 else f"{text[:37]}..."
 
 
-def ascii_int(value: Optional[str]) -> Optional[int]:
+def ascii_int(value: str | None) -> int | None:
     """A header's whole number, or None: only ASCII digits count (``'²'.isdigit()`` is True)."""
     if value is None:
         return None

@@ -11,7 +11,7 @@ import json
 import sys
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from binance_spot import _retry
 from binance_spot._classic import ClassicApiClient, RESTClientObject, RESTResponse, timeout_for
@@ -39,8 +39,8 @@ Params = list[tuple[str, Any]]
 class UsedWeight(NamedTuple):
     """Request weight Binance counted in the current minute, from the last answer."""
 
-    uid: Optional[int]
-    ip: Optional[int]
+    uid: int | None
+    ip: int | None
 
 
 class ApiClient(ClassicApiClient):
@@ -53,13 +53,13 @@ class ApiClient(ClassicApiClient):
 
     def __init__(
         self,
-        configuration: Optional[Configuration] = None,
-        header_name: Optional[str] = None,
-        header_value: Optional[str] = None,
-        cookie: Optional[str] = None,
+        configuration: Configuration | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        cookie: str | None = None,
         pool_threads: int = 1,
         *,
-        transport: Optional[BaseTransport] = None,
+        transport: BaseTransport | None = None,
     ) -> None:
         self.configuration = configuration if configuration is not None else Configuration.get_default_copy()
         if transport is None:
@@ -75,7 +75,7 @@ class ApiClient(ClassicApiClient):
         self.cookie = cookie
         self.user_agent = "binance_spot/{} (Python {}.{}.{})".format(PACKAGE_VERSION, *sys.version_info[:3])
         self.client_side_validation = self.configuration.client_side_validation
-        self._pool: Optional[ThreadPool] = None
+        self._pool: ThreadPool | None = None
         self._pool_lock = threading.Lock()
         self._local = threading.local()
 
@@ -214,7 +214,7 @@ class ApiClient(ClassicApiClient):
             query.append((param.wire_name, value))
         return query
 
-    def decode(self, response: Response, return_type: Optional[str]) -> Any:
+    def decode(self, response: Response, return_type: str | None) -> Any:
         """The data of a 2xx answer as ``return_type``.
 
         The rule for every operation: a success body must be JSON of the documented type;
@@ -240,8 +240,8 @@ class ApiClient(ClassicApiClient):
         self,
         headers: dict[str, str],
         querys: Params,
-        auth_settings: Optional[list[str]],
-        request_auth: Optional[dict[str, Any]] = None,
+        auth_settings: list[str] | None,
+        request_auth: dict[str, Any] | None = None,
     ) -> None:
         """Add the credentials of ``auth_settings`` (or of ``request_auth``) to the request."""
         if request_auth:

@@ -9,7 +9,8 @@ The settings that bound a call are checked when set, and the error names the set
 import logging
 import os
 import threading
-from typing import Any, Callable, ClassVar, Optional, Union
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from binance_spot import _spec
 from binance_spot._logging import LOGGER_NAME, set_debug, set_log_file
@@ -37,33 +38,33 @@ class Configuration:
     two clients see each other's keys.
     """
 
-    _default: ClassVar[Optional["Configuration"]] = None
+    _default: ClassVar["Configuration | None"] = None
     _default_lock: ClassVar[threading.Lock] = threading.Lock()
 
-    temp_folder_path: Optional[str]
+    temp_folder_path: str | None
     api_key: dict[str, str]
     api_key_prefix: dict[str, str]
-    refresh_api_key_hook: Optional[Callable[["Configuration"], None]]
-    username: Optional[str]
-    password: Optional[str]
+    refresh_api_key_hook: Callable[["Configuration"], None] | None
+    username: str | None
+    password: str | None
     logger: dict[str, logging.Logger]
-    logger_stream_handler: Optional[logging.Handler]
-    logger_file_handler: Optional[logging.Handler]
-    ssl_ca_cert: Optional[str]
-    cert_file: Optional[str]
-    key_file: Optional[str]
-    assert_hostname: Union[bool, str, None]
-    proxy: Optional[str]
-    proxy_headers: Optional[dict[str, str]]
+    logger_stream_handler: logging.Handler | None
+    logger_file_handler: logging.Handler | None
+    ssl_ca_cert: str | None
+    cert_file: str | None
+    key_file: str | None
+    assert_hostname: bool | str | None
+    proxy: str | None
+    proxy_headers: dict[str, str] | None
 
     def __init__(
         self,
-        host: Optional[str] = None,
-        api_key: Optional[dict[str, str]] = None,
-        api_key_prefix: Optional[dict[str, str]] = None,
-        username: Optional[str] = None,
-        password: Optional[str] = None,
-        secret_key: Optional[str] = None,
+        host: str | None = None,
+        api_key: dict[str, str] | None = None,
+        api_key_prefix: dict[str, str] | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        secret_key: str | None = None,
     ) -> None:
         default = Configuration._default
         if default is not None:
@@ -94,7 +95,7 @@ class Configuration:
         self.refresh_api_key_hook = None
         self.username = None
         self.password = None
-        self._secret_key: Optional[str] = None
+        self._secret_key: str | None = None
         self._recv_window = 5000
         self.logger = {
             "package_logger": logging.getLogger(LOGGER_NAME),
@@ -103,7 +104,7 @@ class Configuration:
         self.logger_format = "%(asctime)s %(levelname)s %(message)s"
         self.logger_stream_handler = None
         self.logger_file_handler = None
-        self._logger_file: Optional[str] = None
+        self._logger_file: str | None = None
         self._debug = False
         self.verify_ssl = True
         self.ssl_ca_cert = None
@@ -135,7 +136,7 @@ class Configuration:
         return f"<Configuration host={self.host!r} api_key={keys!r} debug={self.debug}>"
 
     @classmethod
-    def set_default(cls, default: Optional["Configuration"]) -> None:
+    def set_default(cls, default: "Configuration | None") -> None:
         """Make ``Configuration()`` and ``get_default_copy()`` start from a copy of ``default``."""
         import copy
 
@@ -195,12 +196,12 @@ class Configuration:
         self._retries = self._retries.replace(max_time=value)
 
     @property
-    def secret_key(self) -> Optional[str]:
+    def secret_key(self) -> str | None:
         """Binance secret key; when set, requests that accept a signature are signed."""
         return self._secret_key
 
     @secret_key.setter
-    def secret_key(self, value: Optional[str]) -> None:
+    def secret_key(self, value: str | None) -> None:
         if value is not None and not isinstance(value, str):
             raise ApiTypeError(f"secret_key must be a str, got {type(value).__name__}")
         if value is not None and (not value or not value.isprintable() or value != value.strip()):
@@ -237,12 +238,12 @@ class Configuration:
     # logging -------------------------------------------------------------
 
     @property
-    def logger_file(self) -> Optional[str]:
+    def logger_file(self) -> str | None:
         """A file that receives this package's (redacted) log."""
         return self._logger_file
 
     @logger_file.setter
-    def logger_file(self, value: Optional[str]) -> None:
+    def logger_file(self, value: str | None) -> None:
         self._logger_file = value
         set_log_file(self, value)
 
@@ -262,7 +263,7 @@ class Configuration:
 
     # authentication ------------------------------------------------------
 
-    def get_api_key_with_prefix(self, identifier: str, alias: Optional[str] = None) -> Optional[str]:
+    def get_api_key_with_prefix(self, identifier: str, alias: str | None = None) -> str | None:
         """The key stored under ``identifier`` (or ``alias``), with its prefix if one is set."""
         if self.refresh_api_key_hook is not None:
             self.refresh_api_key_hook(self)
@@ -314,9 +315,9 @@ class Configuration:
 
     def get_host_from_settings(
         self,
-        index: Optional[int],
-        variables: Optional[dict[str, str]] = None,
-        servers: Optional[list[dict[str, Any]]] = None,
+        index: int | None,
+        variables: dict[str, str] | None = None,
+        servers: list[dict[str, Any]] | None = None,
     ) -> str:
         """The URL of server ``index`` (``self.host`` when ``index`` is None)."""
         if index is None:

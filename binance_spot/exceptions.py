@@ -29,7 +29,7 @@ classic lines (status, reason, masked headers, body), which classic code parses.
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional, Union
+from typing import Any
 
 from binance_spot._redact import redact_headers, redact_text
 
@@ -42,10 +42,10 @@ RETIREMENT_HINT = (
 #: How much of a response body ``str(ApiException)`` shows.
 BODY_PREVIEW = 512
 
-PathToItem = Optional[Sequence[Union[str, int]]]
+PathToItem = Sequence[str | int] | None
 
 
-def render_path(path_to_item: Sequence[Union[str, int]]) -> str:
+def render_path(path_to_item: Sequence[str | int]) -> str:
     """Render ``['a', 0]`` as ``['a'][0]``."""
     return "".join(f"[{p}]" if isinstance(p, int) else f"['{p}']" for p in path_to_item)
 
@@ -63,8 +63,8 @@ class ApiTypeError(OpenApiException, TypeError):
         self,
         msg: str,
         path_to_item: PathToItem = None,
-        valid_classes: Optional[tuple[type, ...]] = None,
-        key_type: Optional[bool] = None,
+        valid_classes: tuple[type, ...] | None = None,
+        key_type: bool | None = None,
     ) -> None:
         self.path_to_item = path_to_item
         self.valid_classes = valid_classes
@@ -101,20 +101,20 @@ class ApiException(OpenApiException):
 
     def __init__(
         self,
-        status: Optional[int] = None,
-        reason: Optional[str] = None,
+        status: int | None = None,
+        reason: str | None = None,
         http_resp: Any = None,
     ) -> None:
-        self.code: Optional[int] = None
-        self.msg: Optional[str] = None
-        self.retry_after: Optional[float] = None
+        self.code: int | None = None
+        self.msg: str | None = None
+        self.retry_after: float | None = None
         self.retired_endpoint = False
-        self.raw_body: Optional[bytes] = None
-        self.body: Optional[str] = None
-        self.headers: Optional[Mapping[str, str]] = None
+        self.raw_body: bytes | None = None
+        self.body: str | None = None
+        self.headers: Mapping[str, str] | None = None
         if http_resp is not None:
-            self.status: Optional[int] = http_resp.status
-            self.reason: Optional[str] = http_resp.reason
+            self.status: int | None = http_resp.status
+            self.reason: str | None = http_resp.reason
             data = http_resp.data
             self.raw_body = data if isinstance(data, bytes) else str(data).encode()
             self.body = self.raw_body.decode("utf-8", "replace")
@@ -135,7 +135,7 @@ class ApiException(OpenApiException):
         return f"HTTP {self.status} {self.reason or ''}".rstrip()
 
     @property
-    def hint(self) -> Optional[str]:
+    def hint(self) -> str | None:
         """A sentence telling the user what to do, when we know."""
         return RETIREMENT_HINT if self.retired_endpoint else None
 
@@ -160,7 +160,7 @@ def _preview(text: str) -> str:
     return redact_text(text)
 
 
-def parse_error_body(body: Optional[bytes]) -> tuple[Optional[int], Optional[str]]:
+def parse_error_body(body: bytes | None) -> tuple[int | None, str | None]:
     """Binance's ``{"code": -NNNN, "msg": "..."}``, or (None, None) for anything else."""
     if not body or not body.lstrip().startswith(b"{"):
         return None, None
@@ -204,7 +204,7 @@ class EndpointRetiredException(NotFoundException):
     """410 Gone: what Binance's production API answers the retired endpoints since 2026-02-20."""
 
     @property
-    def hint(self) -> Optional[str]:
+    def hint(self) -> str | None:
         return RETIREMENT_HINT
 
     @property
@@ -238,7 +238,7 @@ class ApiConnectionError(ApiNoAnswerException):
     ``retryable`` is False where trying again cannot help (a TLS failure).
     """
 
-    def __init__(self, status: Optional[int] = None, reason: Optional[str] = None, http_resp: Any = None) -> None:
+    def __init__(self, status: int | None = None, reason: str | None = None, http_resp: Any = None) -> None:
         super().__init__(status, reason, http_resp)
         self.retryable = True
 

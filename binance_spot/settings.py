@@ -5,14 +5,9 @@ never hand the transport a bound that is missing, negative, infinite or nan.
 """
 
 import math
-from typing import Any, Optional, Union
+from typing import Any
 
 from binance_spot.exceptions import ApiValueError
-
-#: What ``Configuration.request_timeout`` and ``_request_timeout`` accept.
-TimeoutSetting = Union["Timeout", float, tuple[float, float]]
-#: What ``Configuration.retries`` accepts (a urllib3 ``Retry`` too).
-RetriesSetting = Union["RetryPolicy", int, None, Any]
 
 #: Bounds that keep a typo from becoming a call that blocks for days.
 MAX_SECONDS = 3600.0
@@ -44,7 +39,7 @@ class Timeout:
     read: float
     total: float
 
-    def __init__(self, connect: float = 5.0, read: float = 15.0, total: Optional[float] = None) -> None:
+    def __init__(self, connect: float = 5.0, read: float = 15.0, total: float | None = None) -> None:
         object.__setattr__(self, "connect", seconds("timeout connect", connect))
         object.__setattr__(self, "read", seconds("timeout read", read))
         whole = self.connect + self.read if total is None else seconds("timeout total", total)
@@ -85,6 +80,10 @@ class Timeout:
         return f"Timeout(connect={self.connect:g}, read={self.read:g}, total={self.total:g})"
 
 
+#: What ``Configuration.request_timeout`` and ``_request_timeout`` accept.
+TimeoutSetting = Timeout | float | tuple[float, float]
+
+
 class RetryPolicy:
     """Which failures are tried again, how often, and how long to wait in between.
 
@@ -123,7 +122,7 @@ class RetryPolicy:
             object.__setattr__(self, name, value)
 
     @classmethod
-    def coerce(cls, value: object, base: Optional["RetryPolicy"] = None) -> "RetryPolicy":
+    def coerce(cls, value: object, base: "RetryPolicy | None" = None) -> "RetryPolicy":
         """A policy from None (the default), a count, a ``RetryPolicy`` or a urllib3 ``Retry``."""
         base = base or cls()
         if value is None:

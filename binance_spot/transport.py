@@ -9,7 +9,7 @@ answers from a function for unit tests that need no socket.
 """
 
 from collections.abc import Mapping
-from typing import Optional, Protocol
+from typing import Protocol
 
 from binance_spot.settings import Timeout
 
@@ -25,7 +25,7 @@ class Request:
         host: str,
         target: str,
         headers: Mapping[str, str],
-        body: Optional[bytes] = None,
+        body: bytes | None = None,
         timeout: Timeout = Timeout(),  # noqa: B008 - immutable
     ) -> None:
         self.method = method
@@ -59,7 +59,7 @@ class Response:
         """The headers, as the classic client's response gives them."""
         return self.headers
 
-    def getheader(self, name: str, default: Optional[str] = None) -> Optional[str]:
+    def getheader(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name, default)
 
     def __repr__(self) -> str:

@@ -3,7 +3,7 @@
 Generated from openapi.yaml by templates/api.mustache; do not edit.
 """
 
-from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from binance_spot import models
 from binance_spot._operation import Operation, Param
@@ -40,15 +40,15 @@ class MarginListenTokenApi:
     of the spec); ``_content_type`` is refused, as no operation sends a body.
     """
 
-    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
+    def __init__(self, api_client: ApiClient | None = None) -> None:
         self.api_client = api_client if api_client is not None else ApiClient()
 
     @overload
     def sapi_v1_user_listen_token_post(
         self,
-        symbol: Optional[str] = None,
-        is_isolated: Optional[bool] = None,
-        validity: Optional[int] = None,
+        symbol: str | None = None,
+        is_isolated: bool | None = None,
+        validity: int | None = None,
         *,
         async_req: Literal[False] = False,
         **kwargs: Any,
@@ -57,9 +57,9 @@ class MarginListenTokenApi:
     @overload
     def sapi_v1_user_listen_token_post(
         self,
-        symbol: Optional[str] = None,
-        is_isolated: Optional[bool] = None,
-        validity: Optional[int] = None,
+        symbol: str | None = None,
+        is_isolated: bool | None = None,
+        validity: int | None = None,
         *,
         async_req: Literal[True],
         **kwargs: Any,
@@ -67,13 +67,13 @@ class MarginListenTokenApi:
 
     def sapi_v1_user_listen_token_post(
         self,
-        symbol: Optional[str] = None,
-        is_isolated: Optional[bool] = None,
-        validity: Optional[int] = None,
+        symbol: str | None = None,
+        is_isolated: bool | None = None,
+        validity: int | None = None,
         *,
         async_req: bool = False,
         **kwargs: Any,
-    ) -> Union[models.MarginListenToken, "ApplyResult[models.MarginListenToken]"]:
+    ) -> "models.MarginListenToken | ApplyResult[models.MarginListenToken]":
         """Create a margin account listenToken (USER_STREAM)
 
         Create a token that lets the holder subscribe to this account's margin user data stream through the WebSocket API method `userDataStream.subscribe.listenToken`. A token cannot be kept alive: create a new one before `expirationTime` and subscribe again.  Weight: 1
@@ -92,9 +92,9 @@ class MarginListenTokenApi:
 
     def sapi_v1_user_listen_token_post_with_http_info(
         self,
-        symbol: Optional[str] = None,
-        is_isolated: Optional[bool] = None,
-        validity: Optional[int] = None,
+        symbol: str | None = None,
+        is_isolated: bool | None = None,
+        validity: int | None = None,
         *,
         async_req: bool = False,
         **kwargs: Any,

@@ -3,7 +3,7 @@
 Generated from openapi.yaml by templates/api.mustache; do not edit.
 """
 
-from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from binance_spot import models
 from binance_spot._operation import Operation, Param
@@ -57,7 +57,7 @@ class MarginRiskStreamApi:
     of the spec); ``_content_type`` is refused, as no operation sends a body.
     """
 
-    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
+    def __init__(self, api_client: ApiClient | None = None) -> None:
         self.api_client = api_client if api_client is not None else ApiClient()
 
     @overload
@@ -84,7 +84,7 @@ class MarginRiskStreamApi:
         *,
         async_req: bool = False,
         **kwargs: Any,
-    ) -> Union[object, "ApplyResult[object]"]:
+    ) -> "object | ApplyResult[object]":
         """Close a margin risk data stream (USER_STREAM)
 
         Close the risk data stream and invalidate its listen key.  Weight: 1
@@ -140,7 +140,7 @@ class MarginRiskStreamApi:
         *,
         async_req: bool = False,
         **kwargs: Any,
-    ) -> Union[models.MarginRiskListenKey, "ApplyResult[models.MarginRiskListenKey]"]:
+    ) -> "models.MarginRiskListenKey | ApplyResult[models.MarginRiskListenKey]":
         """Start a margin risk data stream (USER_STREAM)
 
         Start a listen key for the risk data stream of the cross margin account (margin calls, liability changes), streamed from wss://margin-stream.binance.com. If the account has an active key, that key is returned and extended for 60 minutes.  Weight: 1
@@ -196,7 +196,7 @@ class MarginRiskStreamApi:
         *,
         async_req: bool = False,
         **kwargs: Any,
-    ) -> Union[object, "ApplyResult[object]"]:
+    ) -> "object | ApplyResult[object]":
         """Keep alive a margin risk data stream (USER_STREAM)
 
         Extend the validity of a risk data stream listen key by 60 minutes; send it about every 30 minutes.  Weight: 1

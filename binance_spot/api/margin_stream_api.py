@@ -3,7 +3,7 @@
 Generated from openapi.yaml by templates/api.mustache; do not edit.
 """
 
-from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from binance_spot import models
 from binance_spot._operation import Operation, Param
@@ -57,13 +57,13 @@ class MarginStreamApi:
     of the spec); ``_content_type`` is refused, as no operation sends a body.
     """
 
-    def __init__(self, api_client: Optional[ApiClient] = None) -> None:
+    def __init__(self, api_client: ApiClient | None = None) -> None:
         self.api_client = api_client if api_client is not None else ApiClient()
 
     @overload
     def sapi_v1_user_data_stream_delete(
         self,
-        listen_key: Optional[str] = None,
+        listen_key: str | None = None,
         *,
         async_req: Literal[False] = False,
         **kwargs: Any,
@@ -72,7 +72,7 @@ class MarginStreamApi:
     @overload
     def sapi_v1_user_data_stream_delete(
         self,
-        listen_key: Optional[str] = None,
+        listen_key: str | None = None,
         *,
         async_req: Literal[True],
         **kwargs: Any,
@@ -80,11 +80,11 @@ class MarginStreamApi:
 
     def sapi_v1_user_data_stream_delete(
         self,
-        listen_key: Optional[str] = None,
+        listen_key: str | None = None,
         *,
         async_req: bool = False,
         **kwargs: Any,
-    ) -> Union[object, "ApplyResult[object]"]:
+    ) -> "object | ApplyResult[object]":
         """Close a ListenKey (USER_STREAM)
 
         Close out a user data stream.  Weight: 1
@@ -104,7 +104,7 @@ class MarginStreamApi:
 
     def sapi_v1_user_data_stream_delete_with_http_info(
         self,
-        listen_key: Optional[str] = None,
+        listen_key: str | None = None,
         *,
         async_req: bool = False,
         **kwargs: Any,
@@ -143,7 +143,7 @@ class MarginStreamApi:
         *,
         async_req: bool = False,
         **kwargs: Any,
-    ) -> Union[models.InlineResponse200124, "ApplyResult[models.InlineResponse200124]"]:
+    ) -> "models.InlineResponse200124 | ApplyResult[models.InlineResponse200124]":
         """Create a ListenKey (USER_STREAM)
 
         Start a new user data stream. The stream will close after 60 minutes unless a keepalive is sent. If the account has an active `listenKey`, that `listenKey` will be returned and its validity will be extended for 60 minutes.  Weight: 1
@@ -181,7 +181,7 @@ class MarginStreamApi:
     @overload
     def sapi_v1_user_data_stream_put(
         self,
-        listen_key: Optional[str] = None,
+        listen_key: str | None = None,
         *,
         async_req: Literal[False] = False,
         **kwargs: Any,
@@ -190,7 +190,7 @@ class MarginStreamApi:
     @overload
     def sapi_v1_user_data_stream_put(
         self,
-        listen_key: Optional[str] = None,
+        listen_key: str | None = None,
         *,
         async_req: Literal[True],
         **kwargs: Any,
@@ -198,11 +198,11 @@ class MarginStreamApi:
 
     def sapi_v1_user_data_stream_put(
         self,
-        listen_key: Optional[str] = None,
+        listen_key: str | None = None,
         *,
         async_req: bool = False,
         **kwargs: Any,
-    ) -> Union[object, "ApplyResult[object]"]:
+    ) -> "object | ApplyResult[object]":
         """Ping/Keep-alive a ListenKey (USER_STREAM)
 
         Keepalive a user data stream to prevent a time out. User data streams will close after 60 minutes. It's recommended to send a ping about every 30 minutes.  Weight: 1
@@ -222,7 +222,7 @@ class MarginStreamApi:
 
     def sapi_v1_user_data_stream_put_with_http_info(
         self,
-        listen_key: Optional[str] = None,
+        listen_key: str | None = None,
         *,
         async_req: bool = False,
         **kwargs: Any,

@@ -3,7 +3,7 @@
 Generated from openapi.yaml by templates/model.mustache; do not edit.
 """
 
-from typing import ClassVar, Optional
+from typing import ClassVar
 
 from binance_spot._model import Model
 from binance_spot.configuration import Configuration
@@ -31,9 +31,9 @@ class MarginListenToken(Model):
 
     def __init__(
         self,
-        token: Optional[str] = None,
-        expiration_time: Optional[int] = None,
-        local_vars_configuration: Optional[Configuration] = None,
+        token: str | None = None,
+        expiration_time: int | None = None,
+        local_vars_configuration: Configuration | None = None,
     ) -> None:
         super().__init__(local_vars_configuration)
         self.token = token
@@ -45,7 +45,7 @@ class MarginListenToken(Model):
         return self._token
 
     @token.setter
-    def token(self, token: Optional[str]) -> None:
+    def token(self, token: str | None) -> None:
         self._token = self._required("token", token)
 
     @property
@@ -54,5 +54,5 @@ class MarginListenToken(Model):
         return self._expiration_time
 
     @expiration_time.setter
-    def expiration_time(self, expiration_time: Optional[int]) -> None:
+    def expiration_time(self, expiration_time: int | None) -> None:
         self._expiration_time = self._required("expiration_time", expiration_time)

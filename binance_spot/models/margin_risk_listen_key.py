@@ -3,7 +3,7 @@
 Generated from openapi.yaml by templates/model.mustache; do not edit.
 """
 
-from typing import ClassVar, Optional
+from typing import ClassVar
 
 from binance_spot._model import Model
 from binance_spot.configuration import Configuration
@@ -28,8 +28,8 @@ class MarginRiskListenKey(Model):
 
     def __init__(
         self,
-        listen_key: Optional[str] = None,
-        local_vars_configuration: Optional[Configuration] = None,
+        listen_key: str | None = None,
+        local_vars_configuration: Configuration | None = None,
     ) -> None:
         super().__init__(local_vars_configuration)
         self.listen_key = listen_key
@@ -40,5 +40,5 @@ class MarginRiskListenKey(Model):
         return self._listen_key
 
     @listen_key.setter
-    def listen_key(self, listen_key: Optional[str]) -> None:
+    def listen_key(self, listen_key: str | None) -> None:
         self._listen_key = self._required("listen_key", listen_key)
