@@ -444,6 +444,17 @@ def test_server_and_network_errors_are_one_line_too(server: BinanceServer) -> No
     assert (error["kind"], error["status"], error["hint"]) == ("api", 410, RETIREMENT_HINT)
 
 
+def test_an_answer_that_cannot_be_used_exits_3(server: BinanceServer) -> None:
+    server.add_fault("invalid_json", path=STREAM)
+    result = run("create", "--host", server.url, "--json")
+    assert (result.returncode, result.stderr) == (3, "")
+    error = json.loads(result.stdout)["error"]
+    assert (error["kind"], error["status"]) == ("no_answer", 200)
+    server.add_fault("empty", path=STREAM)
+    result = run("create", "--host", server.url)
+    assert result.returncode == 3 and result.stderr.count("\n") == 1, result.stderr
+
+
 def listening_socket() -> socket.socket:
     """A server that accepts connections and never answers."""
     sock = socket.socket()

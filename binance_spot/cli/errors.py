@@ -17,7 +17,7 @@ exit codes:
   {EXIT_OK}    success
   {EXIT_API_ERROR}    the server answered with an error (Binance's code and message are printed)
   {EXIT_USAGE}    bad command line or input, or no API key: nothing was sent
-  {EXIT_NETWORK}    network error: no usable answer from the server
+  {EXIT_NETWORK}    no usable answer: a network error, or an answer that cannot be used
   {EXIT_INTERNAL}   a bug in binance-spot (--verbose shows the traceback)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C); keep exits 128 + the signal (130, 143 for SIGTERM)
   {EXIT_STDOUT_CLOSED}  stdout was closed by its reader (keep closes its key first)"""
@@ -77,8 +77,9 @@ def _api_failure(exc: Any) -> Failure:
 
     hint = one_line(exc.hint) if exc.hint else None
     if isinstance(exc, ApiNoAnswerException):  # none came, or what came cannot be used
-        text = f"network: {exc.summary}" if isinstance(exc, ApiConnectionError) else exc.summary
-        return Failure(EXIT_NETWORK, "network", one_line(text), hint=hint)
+        if isinstance(exc, ApiConnectionError):
+            return Failure(EXIT_NETWORK, "network", one_line(f"network: {exc.summary}"), hint=hint)
+        return Failure(EXIT_NETWORK, "no_answer", one_line(exc.summary), exc.status, hint=hint)
     msg = one_line(exc.msg) if exc.msg else None
     if exc.code is not None:
         text = f"Binance error {exc.code}: {msg or ''} (HTTP {exc.status})"
