@@ -75,6 +75,8 @@ class Configuration:
             self._set_defaults()
         if host is not None:
             self.host = host
+        elif default is None and os.environ.get(HOST_ENVIRONMENT):
+            self._host = check_host(HOST_ENVIRONMENT, os.environ[HOST_ENVIRONMENT])
         if api_key is not None:
             self.api_key = dict(api_key)
         if api_key_prefix is not None:
@@ -87,8 +89,7 @@ class Configuration:
             self.secret_key = secret_key
 
     def _set_defaults(self) -> None:
-        from_environment = os.environ.get(HOST_ENVIRONMENT)
-        self._host = check_host(HOST_ENVIRONMENT, from_environment) if from_environment else _spec.DEFAULT_HOST
+        self._host = _spec.DEFAULT_HOST
         self.temp_folder_path = None
         self.api_key = {}
         self.api_key_prefix = {}

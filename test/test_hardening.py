@@ -322,5 +322,6 @@ def test_binance_host_is_the_default_host(monkeypatch: pytest.MonkeyPatch, serve
     monkeypatch.setenv("BINANCE_HOST", "api.binance.com")
     with pytest.raises(binance_spot.ApiValueError, match="BINANCE_HOST must be an http:// or https:// URL"):
         binance_spot.Configuration()
+    assert binance_spot.Configuration(host=server.url).host == server.url  # an explicit host wins, unchecked env
     monkeypatch.delenv("BINANCE_HOST")
     assert binance_spot.Configuration().host == "https://api.binance.com"

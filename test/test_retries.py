@@ -198,8 +198,8 @@ def test_a_urllib3_retry_is_honoured(
 
 
 def test_retry_policy_from_a_urllib3_retry() -> None:
-    policy = RetryPolicy.coerce(urllib3.util.Retry(7, backoff_factor=0.25, backoff_max=3))
-    assert (policy.total, policy.backoff, policy.backoff_max) == (7, 0.25, 3.0)
+    policy = RetryPolicy.coerce(urllib3.util.Retry(7, backoff_factor=0.25))
+    assert (policy.total, policy.backoff, policy.backoff_max) == (7, 0.25, urllib3.util.Retry.DEFAULT_BACKOFF_MAX)
     # backoff_factor=0 means "do not wait" in urllib3, not "use some default"
     assert backoff(RetryPolicy.coerce(urllib3.util.Retry(2, backoff_factor=0)), 3) == 0
 
