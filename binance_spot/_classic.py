@@ -9,11 +9,12 @@ through the same retry loop and transport as the generated methods.
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from binance_spot import _retry
+from binance_spot._auth import apply_auth
 from binance_spot._model import Model
 from binance_spot._operation import prefer_json, select_accept
 from binance_spot._query import encode_query
@@ -60,6 +61,14 @@ class RESTResponse:
 
     def getheader(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name, default)
+
+
+def _verb(method: str) -> Callable[..., RESTResponse]:
+    def send(self: "RESTClientObject", url: str, **kwargs: Any) -> RESTResponse:
+        return self.request(method, url, **kwargs)
+
+    send.__name__ = send.__qualname__ = method
+    return send
 
 
 class RESTClientObject:
@@ -118,26 +127,14 @@ class RESTClientObject:
         check_headers(request.headers)
         return RESTResponse(_retry.send(self.transport, request, self.configuration.retries))
 
-    def GET(self, url: str, **kwargs: Any) -> RESTResponse:
-        return self.request("GET", url, **kwargs)
-
-    def HEAD(self, url: str, **kwargs: Any) -> RESTResponse:
-        return self.request("HEAD", url, **kwargs)
-
-    def OPTIONS(self, url: str, **kwargs: Any) -> RESTResponse:
-        return self.request("OPTIONS", url, **kwargs)
-
-    def DELETE(self, url: str, **kwargs: Any) -> RESTResponse:
-        return self.request("DELETE", url, **kwargs)
-
-    def POST(self, url: str, **kwargs: Any) -> RESTResponse:
-        return self.request("POST", url, **kwargs)
-
-    def PUT(self, url: str, **kwargs: Any) -> RESTResponse:
-        return self.request("PUT", url, **kwargs)
-
-    def PATCH(self, url: str, **kwargs: Any) -> RESTResponse:
-        return self.request("PATCH", url, **kwargs)
+    # The classic verb methods: ``rest.GET(url, **kwargs)`` is ``rest.request("GET", url, **kwargs)``.
+    GET = _verb("GET")
+    HEAD = _verb("HEAD")
+    OPTIONS = _verb("OPTIONS")
+    DELETE = _verb("DELETE")
+    POST = _verb("POST")
+    PUT = _verb("PUT")
+    PATCH = _verb("PATCH")
 
 
 class ClassicApiClient:
@@ -156,14 +153,6 @@ class ClassicApiClient:
         def pool(self) -> ThreadPool: ...
 
         def decode(self, response: Any, return_type: str | None) -> Any: ...
-
-        def update_params_for_auth(
-            self,
-            headers: dict[str, str],
-            querys: Params,
-            auth_settings: list[str] | None,
-            request_auth: dict[str, Any] | None = None,
-        ) -> None: ...
 
     def call_api(
         self,
@@ -196,7 +185,7 @@ class ClassicApiClient:
             quoted = quote(str(value), safe=self.configuration.safe_chars_for_path_param)
             resource_path = resource_path.replace(f"{{{name}}}", quoted)
         query = self.parameters_to_tuples(query_params or [], collection_formats)
-        self.update_params_for_auth(headers, query, auth_settings, request_auth=_request_auth)
+        apply_auth(self.configuration, headers, query, auth_settings, _request_auth)
         form = self.parameters_to_tuples(post_params, collection_formats) if post_params else None
         payload = encode_body(headers, self.sanitize_for_serialization(body), form)
         if response_type is None and response_types_map:
@@ -278,6 +267,16 @@ class ClassicApiClient:
                 value = _SEPARATORS[fmt].join(str(item) for item in value)
             pairs.append((name, value))
         return pairs
+
+    def update_params_for_auth(
+        self,
+        headers: dict[str, str],
+        querys: Params,
+        auth_settings: list[str] | None,
+        request_auth: dict[str, Any] | None = None,
+    ) -> None:
+        """Add the credentials of ``auth_settings`` (or of ``request_auth``) to the request."""
+        apply_auth(self.configuration, headers, querys, auth_settings, request_auth)
 
     def select_header_accept(self, accepts: list[str]) -> str | None:
         return select_accept(accepts)

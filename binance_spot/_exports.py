@@ -6,6 +6,7 @@ and imports the names of ``LAZY`` on first use.
 
 import typing
 
+from binance_spot import rest  # noqa: F401 - binance_spot.rest after import binance_spot, as classic code expects
 from binance_spot.api_client import ApiClient
 from binance_spot.configuration import Configuration
 from binance_spot.exceptions import (

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from binance_spot import _retry
+from binance_spot._auth import apply_auth
 from binance_spot._classic import ClassicApiClient, RESTClientObject, RESTResponse, timeout_for
 from binance_spot._model import from_json
 from binance_spot._operation import Operation
@@ -177,7 +178,7 @@ class ApiClient(ClassicApiClient):
         extra = options.get("_headers")
         if extra:
             headers.update(extra)
-        self.update_params_for_auth(headers, query, list(operation.auth), request_auth=options.get("_request_auth"))
+        apply_auth(self.configuration, headers, query, operation.auth, options.get("_request_auth"))
         check_headers(headers)
         config = self.configuration
         if operation.signed and config.secret_key is not None:
@@ -235,35 +236,6 @@ class ApiClient(ClassicApiClient):
             return from_json(data, return_type, self.configuration)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise _invalid(response, f"unexpected response: {exc}") from None
-
-    def update_params_for_auth(
-        self,
-        headers: dict[str, str],
-        querys: Params,
-        auth_settings: list[str] | None,
-        request_auth: dict[str, Any] | None = None,
-    ) -> None:
-        """Add the credentials of ``auth_settings`` (or of ``request_auth``) to the request."""
-        if request_auth:
-            settings = [request_auth]
-        elif auth_settings:
-            configured = self.configuration.auth_settings()
-            settings = [configured[name] for name in auth_settings if name in configured]
-        else:
-            return
-        for setting in settings:
-            value = setting["value"]
-            if not isinstance(value, str):
-                raise ApiTypeError(f"the credential {setting['key']} must be a str")
-            check_text(f"the credential {setting['key']}", value)
-            if setting["in"] == "header":
-                headers[setting["key"]] = value
-            elif setting["in"] == "query":
-                querys.append((setting["key"], value))
-            elif setting["in"] == "cookie":
-                headers["Cookie"] = value
-            else:
-                raise ApiValueError("Authentication token must be in `query`, `header` or `cookie`")
 
 
 def _invalid(response: Response, reason: str) -> ApiException:

@@ -81,24 +81,6 @@ def test_a_subclass_per_kind(
     assert len(server.requests) == 1
 
 
-def test_every_kind_is_an_api_exception() -> None:
-    kinds = [
-        binance_spot.BadRequestException,
-        binance_spot.UnauthorizedException,
-        binance_spot.ForbiddenException,
-        binance_spot.NotFoundException,
-        binance_spot.EndpointRetiredException,
-        binance_spot.IpBannedException,
-        binance_spot.RateLimitedException,
-        binance_spot.ServiceException,
-        binance_spot.ResponseTooLargeException,
-        binance_spot.InvalidResponseException,
-        binance_spot.ApiConnectionError,
-    ]
-    assert all(issubclass(kind, binance_spot.ApiException) for kind in kinds)
-    assert issubclass(binance_spot.EndpointRetiredException, binance_spot.NotFoundException)
-
-
 def test_retired_endpoint_explains_itself(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
     server.retired = True
     with pytest.raises(binance_spot.EndpointRetiredException) as caught:
