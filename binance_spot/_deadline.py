@@ -21,12 +21,14 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 class Attempt:
     """The bound of one attempt, and the socket it reads from once there is one."""
 
-    __slots__ = ("deadline", "per_read", "sock")
+    __slots__ = ("deadline", "per_read", "shortened", "sock")
 
     def __init__(self, deadline: float, per_read: float) -> None:
         self.deadline = deadline
         self.per_read = per_read
         self.sock: socket.socket | None = None
+        #: Whether a read ran with less than ``per_read`` left (the socket's timeout was cut).
+        self.shortened = False
 
     def abort(self) -> None:
         """End the attempt from another thread: its next or current read fails at once."""
@@ -50,7 +52,7 @@ def end(attempt: Attempt) -> None:
     """Forget the attempt; leave its socket with the plain read timeout for the next one."""
     _current.attempt = None
     sock = attempt.sock
-    if sock is not None:
+    if sock is not None and attempt.shortened:
         try:
             sock.settimeout(attempt.per_read)
         except OSError:
@@ -66,10 +68,13 @@ class _DeadlineReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        remaining = self._attempt.deadline - time.monotonic()
+        attempt = self._attempt
+        remaining = attempt.deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("the attempt's total timeout passed")
-        self._sock.settimeout(min(self._attempt.per_read, remaining))
+        if remaining < attempt.per_read:  # urllib3 set per_read on the socket: cut it only near the end
+            attempt.shortened = True
+            self._sock.settimeout(remaining)
         return self._sock.recv_into(buffer)
 
 
