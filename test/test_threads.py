@@ -208,9 +208,11 @@ def test_a_closed_client_is_not_kept_alive(config: binance_spot.Configuration, s
     assert alive() is None
 
 
-def test_many_calls_keep_sockets_and_threads_flat(config: binance_spot.Configuration, server: BinanceServer) -> None:
+def test_many_calls_keep_sockets_and_threads_flat(config: binance_spot.Configuration) -> None:
+    server = BinanceServer(request_log_size=MANY_CALLS + 1).start()
+    config.host = server.url
     port = port_of(server)
-    with binance_spot.ApiClient(config) as client:
+    with server, binance_spot.ApiClient(config) as client:
         api = binance_spot.MarginStreamApi(client)
         key = api.sapi_v1_user_data_stream_post().listen_key
         baseline = (open_fds(), len(client_threads()), client_sockets(port))

@@ -16,15 +16,25 @@ import struct
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
-from typing import Any, NamedTuple, Optional, Union, cast
+from typing import Any, NamedTuple, Optional, TextIO, Union, cast
 from urllib.parse import parse_qsl
 
-__all__ = ["FAULT_KINDS", "LISTEN_KEY_VALIDITY", "MAX_TOKEN_VALIDITY_MS", "BinanceServer", "Recorded"]
+from binance_spot._redact import redact_text
+from binance_spot.testing._serve import MAX_BODY_BYTES, BoundedHandler, BoundedServer
+
+__all__ = [
+    "FAULT_KINDS",
+    "LISTEN_KEY_VALIDITY",
+    "MAX_TOKEN_VALIDITY_MS",
+    "REQUEST_LOG_SIZE",
+    "BinanceServer",
+    "Recorded",
+]
 
 #: Seconds a listen key lives after its creation or last keepalive.
 LISTEN_KEY_VALIDITY = 3600.0
@@ -32,6 +42,8 @@ LISTEN_KEY_VALIDITY = 3600.0
 MAX_TOKEN_VALIDITY_MS = 86_400_000
 #: What ``BinanceServer.add_fault`` accepts as ``kind``.
 FAULT_KINDS = frozenset({"status", "html", "hang", "close", "reset", "invalid_json", "empty", "oversized", "trickle"})
+#: Requests ``BinanceServer.requests`` keeps by default: the oldest are dropped beyond it.
+REQUEST_LOG_SIZE = 10_000
 
 _JSON = "application/json;charset=UTF-8"
 _HTML = "text/html"
@@ -346,13 +358,10 @@ class _Fault:
         return reply._replace(headers={**kept, **self.headers})
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self, address: tuple[str, int], app: "BinanceServer") -> None:
+class _HTTPServer(BoundedServer):
+    def __init__(self, address: tuple[str, int], app: "BinanceServer", connection_timeout: float) -> None:
         self.app = app
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, connection_timeout=connection_timeout)
 
     def server_bind(self) -> None:
         """Bind without HTTPServer's reverse-DNS lookup, which can stall start-up offline."""
@@ -373,7 +382,7 @@ class _HTTPServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(BoundedHandler):
     """Turns HTTP into ``Recorded`` requests and replies; the rules live in ``_Exchange``."""
 
     protocol_version = "HTTP/1.1"
@@ -385,11 +394,17 @@ class _Handler(BaseHTTPRequestHandler):
         return "binance-spot-testing"
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Say nothing: access logs would drown test output."""
+        """Say nothing here: the access log (off by default) is written by ``log_request``."""
+
+    def log_request(self, code: Union[int, str] = "-", size: Union[int, str] = "-") -> None:
+        outcome = code if isinstance(code, str) else str(int(code))
+        cast(_HTTPServer, self.server).app._log(self.client_address[0], self.requestline, outcome)
 
     def _handle(self) -> None:
         app = cast(_HTTPServer, self.server).app
         body = self._read_body()
+        if body is None:
+            return
         path, _, query = self.path.partition("?")
         form = body.decode("utf-8", "replace") if _is_form(self.headers.get("Content-Type")) else ""
         params = parse_qsl(query, keep_blank_values=True) + parse_qsl(form, keep_blank_values=True)
@@ -403,15 +418,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
 
-    def _read_body(self) -> bytes:
+    def _read_body(self) -> Optional[bytes]:
+        """The body; None when it was refused (answered 400 or 413 and the connection closed)."""
         if self.headers.get("Transfer-Encoding"):
             self.close_connection = True  # chunked bodies are not read, so the stream is unusable
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        status = 400 if not (raw.isascii() and raw.isdigit()) else 413 if int(raw) > MAX_BODY_BYTES else 0
+        if status:
             self.close_connection = True
-            return b""
-        return self.rfile.read(length) if length > 0 else b""
+            self._send(_html_reply(status, {"Connection": "close"}))
+            return None
+        return self.rfile.read(int(raw)) if int(raw) else b""
 
     def _send(self, reply: _Reply) -> None:
         self._send_head(reply.status, reply.headers, len(reply.body))
@@ -429,10 +446,12 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "hang":
             app._stopping.wait(fault.delay)
             self.close_connection = True
+            app._log(self.client_address[0], self.requestline, "- (fault hang)")
         elif fault.kind == "trickle":
             self._trickle(fault, app)
         elif (fault.delay and app._stopping.wait(fault.delay)) or fault.kind == "close":
             self.close_connection = True  # "close" answers nothing; a delay cut short by stop() neither
+            app._log(self.client_address[0], self.requestline, f"- (fault {fault.kind})")
         elif fault.kind == "reset":
             self._reset(app)
         else:
@@ -463,6 +482,9 @@ class BinanceServer:
 
     Use it as a context manager; ``url`` is where clients should point. State is kept in
     memory and time comes from ``clock`` (e.g. a ``ManualClock``), so expiry is testable.
+    ``requests`` keeps the last ``request_log_size`` requests. A connection silent for
+    ``connection_timeout`` seconds is closed. ``access_log`` (e.g. ``sys.stderr``) gets one
+    line per request, secrets masked.
     """
 
     def __init__(
@@ -474,11 +496,20 @@ class BinanceServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        request_log_size: int = REQUEST_LOG_SIZE,
+        connection_timeout: float = 10.0,
+        access_log: Optional[TextIO] = None,
     ) -> None:
+        if not (isinstance(request_log_size, int) and request_log_size > 0):
+            raise ValueError(f"request_log_size must be a positive int, got {request_log_size!r}")
+        if not 0 < connection_timeout < float("inf"):
+            raise ValueError(f"connection_timeout must be a positive number of seconds, got {connection_timeout!r}")
         self._exchange = _Exchange(api_keys, clock or time.time, secret_keys, retired)
         self._address = (host, port)
+        self._connection_timeout = float(connection_timeout)
+        self._access_log = access_log
         self._lock = threading.Lock()
-        self._records: list[Recorded] = []
+        self._records: deque[Recorded] = deque(maxlen=request_log_size)
         self._faults: list[_Fault] = []
         self._sockets: set[socket.socket] = set()
         self._connections = 0
@@ -498,10 +529,9 @@ class BinanceServer:
         with self._lock:
             if self._httpd is None:
                 self._stopping.clear()
-                self._httpd = _HTTPServer(self._address, self)
+                self._httpd = _HTTPServer(self._address, self, self._connection_timeout)
                 self._thread = threading.Thread(
-                    target=self._httpd.serve_forever,
-                    kwargs={"poll_interval": 0.05},
+                    target=self._httpd.serve,
                     name="BinanceServer",
                     daemon=True,
                 )
@@ -516,7 +546,9 @@ class BinanceServer:
         if httpd is None:
             return
         self._stopping.set()
-        httpd.shutdown()
+        httpd.wake()
+        if thread is not None:
+            thread.join()
         httpd.server_close()
         with self._lock:
             sockets, self._sockets = self._sockets, set()
@@ -526,8 +558,6 @@ class BinanceServer:
             except OSError:
                 pass
             sock.close()
-        if thread is not None:
-            thread.join()
 
     @property
     def url(self) -> str:
@@ -548,7 +578,7 @@ class BinanceServer:
 
     @property
     def requests(self) -> list[Recorded]:
-        """A copy of every request received, in arrival order."""
+        """A copy of the requests received (the last ``request_log_size``), in arrival order."""
         with self._lock:
             return list(self._records)
 
@@ -650,6 +680,13 @@ class BinanceServer:
                         self._faults.remove(fault)
                     return fault
         return None
+
+    def _log(self, client: str, request_line: str, outcome: str) -> None:
+        """One access-log line: who, what (secrets masked), and the status or fault."""
+        if self._access_log is not None:
+            stamp = time.strftime("%H:%M:%S")
+            line = request_line.encode("ascii", "backslashreplace").decode("ascii")
+            print(f"{stamp} {client} {redact_text(line)!r} {outcome}", file=self._access_log, flush=True)
 
     def _opened(self, sock: socket.socket) -> None:
         with self._lock:

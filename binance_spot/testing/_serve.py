@@ -1,0 +1,146 @@
+"""The local server's transport: a serve loop that stops at once, and limits no client can break.
+
+``socketserver.serve_forever`` notices ``shutdown()`` only at its next poll, so every stop
+waited up to ``poll_interval``; here a wake-up socket ends the loop immediately. A careless
+or hostile client (thousands of idle connections, a 10**15-byte Content-Length, endless
+headers) meets the limits a real front end has instead of exhausting threads or memory.
+"""
+
+import http.client
+import selectors
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
+from typing import Any
+
+#: Bytes of a request line plus its headers before the server answers 431 (414 for the line alone).
+MAX_HEAD_BYTES = 16 * 1024
+#: Bytes of a request body before the server answers 413 without reading it.
+MAX_BODY_BYTES = 1024 * 1024
+#: Connections served at once (one thread each); more are answered 503 and closed.
+MAX_CONNECTIONS = 64
+#: Seconds a connection may stay silent (idle between requests, or mid-request) before it is closed.
+CONNECTION_TIMEOUT = 10.0
+
+_BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
+class HeadLimit:
+    """Wraps a handler's ``rfile`` so one request's line and headers stay under ``limit`` bytes.
+
+    ``http.server`` bounds each line (64 KiB) and the header count (100), not their total;
+    exceeding the total raises ``LineTooLong``, which ``http.server`` answers with 431.
+    """
+
+    def __init__(self, raw: BufferedIOBase, limit: int) -> None:
+        self._raw = raw
+        self._limit = limit
+        self._left = limit
+
+    def start(self) -> None:
+        """A new request begins: its head gets the whole budget again."""
+        self._left = self._limit
+
+    def readline(self, size: int = -1) -> bytes:
+        cap = self._left + 1 if size < 0 else min(size, self._left + 1)
+        line = self._raw.readline(cap)
+        self._left -= len(line)
+        if self._left < 0:
+            raise http.client.LineTooLong("request head")
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+class BoundedHandler(BaseHTTPRequestHandler):
+    """A request handler with a socket timeout and a bounded request head."""
+
+    def setup(self) -> None:
+        self.request.settimeout(getattr(self.server, "connection_timeout", CONNECTION_TIMEOUT))
+        super().setup()
+        self.rfile = HeadLimit(self.rfile, MAX_HEAD_BYTES)  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        self.rfile.start()  # type: ignore[attr-defined]
+        try:
+            super().handle_one_request()
+        except http.client.LineTooLong:  # the request line itself ate the budget
+            self.requestline, self.request_version, self.command = "", "", ""
+            self.send_error(414)
+            self.close_connection = True
+
+
+class BoundedServer(ThreadingHTTPServer):
+    """One thread per connection, at most ``max_connections`` of them; ``wake()`` stops ``serve()``."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        connection_timeout: float = CONNECTION_TIMEOUT,
+    ) -> None:
+        self.connection_timeout = connection_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._waker, self._wakee = socket.socketpair()
+        try:
+            super().__init__(address, handler)
+        except BaseException:
+            self._close_waker()
+            raise
+
+    def serve(self) -> None:
+        """Accept connections until ``wake()``; replaces ``serve_forever`` and its polling."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.socket, selectors.EVENT_READ)
+            selector.register(self._wakee, selectors.EVENT_READ)
+            while True:
+                ready = {key.fileobj for key, _ in selector.select()}
+                if self._wakee in ready:
+                    return
+                try:
+                    request, client_address = self.get_request()
+                except OSError:
+                    continue
+                self.process_request(request, client_address)
+
+    def wake(self) -> None:
+        """End ``serve()`` now (from any thread)."""
+        try:
+            self._waker.send(b"\0")
+        except OSError:
+            pass
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._close_waker()
+
+    def _close_waker(self) -> None:
+        self._waker.close()
+        self._wakee.close()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.sendall(_BUSY)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
