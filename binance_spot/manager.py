@@ -5,21 +5,38 @@ sooner at times (-1125). ``ListenKeyManager`` renews it on one daemon thread, re
 when it is gone, reports every failure and never stops trying until told to. It works on
 the three-operation shape (create / keepalive / close) so any API with that shape plugs in,
 and on listen tokens, which cannot be kept alive and are replaced before they expire.
+
+No setting, clock or server answer can make one manager send requests faster than one per
+``MIN_REQUEST_GAP`` seconds of real time: an IP ban costs more than a late renewal.
 """
 
 import logging
+import math
 import threading
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, Protocol, Union
+from typing import Any, Callable, Optional
 
-from binance_spot.exceptions import ApiException, InvalidResponseException
-
-if TYPE_CHECKING:
-    from binance_spot.api.margin_stream_api import MarginStreamApi
+from binance_spot._listen_ops import (
+    KEY_GONE,
+    MAX_TOKEN_LIFETIME,
+    MIN_TOKEN_LIFETIME,
+    ListenKeyFunctions,
+    ListenKeyOps,
+    ListenKeySource,
+    ListenToken,
+    ListenTokenFunctions,
+    ListenTokenOps,
+    MarginStreamOps,
+    _as_ops,
+)
+from binance_spot.exceptions import ApiException
 
 __all__ = [
     "KEY_GONE",
+    "MAX_TOKEN_LIFETIME",
+    "MIN_REQUEST_GAP",
+    "MIN_TOKEN_LIFETIME",
+    "STOP_TIMEOUT",
     "ListenKeyFunctions",
     "ListenKeyManager",
     "ListenKeyOps",
@@ -31,128 +48,25 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Binance's code for "This listenKey does not exist.": create a new key.
-KEY_GONE = -1125
+#: Seconds of real time (``time.monotonic``) between the starts of two requests of one manager, at least.
+MIN_REQUEST_GAP = 0.1
+#: What ``stop()`` waits at most by default, in seconds.
+STOP_TIMEOUT = 10.0
+#: Bounds of the settings: keys live an hour on Binance, a day at most anywhere.
+_DAY = 86_400.0
 
 
-class ListenKeyOps(Protocol):
-    """A listen key that lives while it is kept alive: the margin key, the margin risk key."""
-
-    def create(self) -> str:
-        """Create a key (or get the active one) and return it."""
-        ...
-
-    def keepalive(self, key: str) -> None:
-        """Extend ``key``; raise ``ApiException`` with code -1125 when it no longer exists."""
-        ...
-
-    def close(self, key: str) -> None:
-        """Invalidate ``key``."""
-        ...
+def _seconds(name: str, value: object, low: float, high: float) -> float:
+    """``value`` as seconds in [low, high], or a ValueError that names the argument."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number of seconds, got {value!r}")
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ValueError(f"{name} must be between {low:g} and {high:g} seconds, got {value!r}")
+    return float(value)
 
 
-class ListenToken(NamedTuple):
-    """A listen token and the seconds it stays valid from now."""
-
-    token: str
-    lifetime: float
-
-
-class ListenTokenOps(Protocol):
-    """A listen token: no keepalive and no close; a new one replaces it before it expires."""
-
-    def create(self) -> ListenToken: ...
-
-
-Ops = Union[ListenKeyOps, ListenTokenOps]
-#: What ``ListenKeyManager`` accepts.
-ListenKeySource = Union["MarginStreamApi", ListenKeyOps, ListenTokenOps]
-
-
-def _field(result: Any, attribute: str, wire_name: str) -> Any:
-    """A field of a generated model or of the decoded JSON dict, whichever came back."""
-    if isinstance(result, Mapping):
-        return result.get(wire_name)
-    return getattr(result, attribute, None)
-
-
-def _listen_key_of(result: Any) -> str:
-    """The key in what a create call returned: a str, a model, or ``{"listenKey": ...}``."""
-    key = result if isinstance(result, str) else _field(result, "listen_key", "listenKey")
-    if not isinstance(key, str) or not key:
-        raise InvalidResponseException(reason="the answer to a create call holds no listen key")
-    return key
-
-
-class MarginStreamOps:
-    """``ListenKeyOps`` over the generated ``MarginStreamApi`` (``/sapi/v1/userDataStream``)."""
-
-    def __init__(self, api: Any) -> None:
-        self.api = api
-
-    def create(self) -> str:
-        return _listen_key_of(self.api.sapi_v1_user_data_stream_post())
-
-    def keepalive(self, key: str) -> None:
-        self.api.sapi_v1_user_data_stream_put(listen_key=key)
-
-    def close(self, key: str) -> None:
-        self.api.sapi_v1_user_data_stream_delete(listen_key=key)
-
-
-class ListenKeyFunctions:
-    """``ListenKeyOps`` from three callables, for APIs of the same shape (the margin risk stream).
-
-    ``create()`` may return the key, a model with ``listen_key`` or a ``{"listenKey": ...}``
-    dict; ``keepalive`` and ``close`` are called with the key as their only argument.
-    """
-
-    def __init__(
-        self,
-        create: Callable[[], Any],
-        keepalive: Callable[[str], Any],
-        close: Callable[[str], Any],
-    ) -> None:
-        self._create, self._keepalive, self._close = create, keepalive, close
-
-    def create(self) -> str:
-        return _listen_key_of(self._create())
-
-    def keepalive(self, key: str) -> None:
-        self._keepalive(key)
-
-    def close(self, key: str) -> None:
-        self._close(key)
-
-
-class ListenTokenFunctions:
-    """``ListenTokenOps`` from the callable that creates a token (``POST /sapi/v1/userListenToken``).
-
-    ``create()`` may return a model with ``token`` and ``expiration_time`` or the
-    ``{"token": ..., "expirationTime": ...}`` dict. ``now`` is the wall clock the
-    ``expirationTime`` (milliseconds) is compared with; pass the server's clock in tests.
-    """
-
-    def __init__(self, create: Callable[[], Any], *, now: Callable[[], float] = time.time) -> None:
-        self._create = create
-        self._now = now
-
-    def create(self) -> ListenToken:
-        result = self._create()
-        token = _field(result, "token", "token")
-        expiration = _field(result, "expiration_time", "expirationTime")
-        if not isinstance(token, str) or not token or not isinstance(expiration, (int, float)):
-            raise InvalidResponseException(reason="the answer to a token call holds no token and expirationTime")
-        return ListenToken(token, expiration / 1000.0 - self._now())
-
-
-def _as_ops(api: ListenKeySource) -> Ops:
-    """What the manager drives: a ``MarginStreamApi`` is wrapped, ops objects are used as they are."""
-    if hasattr(api, "sapi_v1_user_data_stream_post"):
-        return MarginStreamOps(api)
-    if callable(getattr(api, "create", None)):
-        return api
-    raise TypeError(f"expected a MarginStreamApi, a ListenKeyOps or a ListenTokenOps, got {type(api).__name__}")
+class _Stopped(Exception):
+    """The manager is stopping: the request was not sent."""
 
 
 class ListenKeyManager:
@@ -169,7 +83,8 @@ class ListenKeyManager:
     each successful renewal. An exception raised by a callback is logged, never fatal.
 
     ``clock`` and ``sleep`` exist for tests: ``sleep(seconds)`` replaces the default wait,
-    which ``stop()`` interrupts; an injected one must return promptly.
+    which ``stop()`` interrupts; an injected one must return promptly. Neither can shorten
+    ``MIN_REQUEST_GAP``, which is kept on the real monotonic clock.
     """
 
     def __init__(
@@ -187,26 +102,32 @@ class ListenKeyManager:
         token_margin: float = 300.0,
         name: str = "ListenKeyManager",
     ) -> None:
-        if interval <= 0 or expiry <= 0:
-            raise ValueError("interval and expiry must be positive")
+        expiry = _seconds("expiry", expiry, 1.0, _DAY)
+        interval = _seconds("interval", interval, MIN_REQUEST_GAP, _DAY)
         if interval >= expiry:
-            raise ValueError(f"interval ({interval} s) must be shorter than the key's expiry ({expiry} s)")
-        first, cap = retry_backoff
-        if not 0 < first <= cap:
-            raise ValueError("retry_backoff must be (first, maximum) seconds with 0 < first <= maximum")
+            raise ValueError(f"interval ({interval:g} s) must be shorter than the key's expiry ({expiry:g} s)")
+        token_margin = _seconds("token_margin", token_margin, MIN_REQUEST_GAP, _DAY)
+        if not (isinstance(retry_backoff, tuple) and len(retry_backoff) == 2):
+            raise ValueError(f"retry_backoff must be (first, maximum) seconds, got {retry_backoff!r}")
+        first = _seconds("retry_backoff[0]", retry_backoff[0], MIN_REQUEST_GAP, 3600.0)
+        cap = _seconds("retry_backoff[1]", retry_backoff[1], first, 3600.0)
         self._ops = _as_ops(api)
-        self.interval = float(interval)
+        self.interval = interval
         self.on_new_key = on_new_key
         self.on_error = on_error
         self.on_renewed = on_renewed
         self.name = name
         self._clock = clock
         self._sleep = sleep
-        self._backoff = (float(first), float(cap))
-        self._expiry = float(expiry)
-        self._token_margin = float(token_margin)
-        self._lock = threading.Lock()
+        self._backoff = (first, cap)
+        self._expiry = expiry
+        self._token_margin = token_margin
+        self._lock = threading.Lock()  # the state below
+        self._lifecycle = threading.Lock()  # start() and stop() one at a time
+        self._gate = threading.Lock()  # a request starts only while the manager is not stopping
         self._stopping = threading.Event()
+        self._close_on_exit = False
+        self._last_sent = -math.inf
         self._thread: Optional[threading.Thread] = None
         self._key: Optional[str] = None
         self._key_gone = False
@@ -230,9 +151,14 @@ class ListenKeyManager:
     # state -------------------------------------------------------------------
 
     @property
-    def tokens(self) -> bool:
-        """True when managing listen tokens (replaced before expiry) rather than keys."""
+    def uses_tokens(self) -> bool:
+        """True when managing listen tokens (replaced before expiry) rather than keys (kept alive)."""
         return not callable(getattr(self._ops, "keepalive", None))
+
+    @property
+    def tokens(self) -> bool:
+        """The former name of ``uses_tokens``, kept for code written against it."""
+        return self.uses_tokens
 
     @property
     def running(self) -> bool:
@@ -266,43 +192,55 @@ class ListenKeyManager:
     # lifecycle ---------------------------------------------------------------
 
     def start(self) -> "ListenKeyManager":
-        """Create the key now (raising if that fails), then keep it valid in the background."""
-        if self._thread is not None and self._thread.is_alive():
-            raise RuntimeError("this ListenKeyManager is already running")
-        self._stopping.clear()
-        self._replace_key()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
+        """Create the key now (raising if that fails), then keep it valid in the background.
+
+        Raises ``RuntimeError`` while a renewal thread is alive, including one that a timed-out
+        ``stop()`` left finishing its last request: there is never more than one.
+        """
+        with self._lifecycle:
+            if self._thread is not None and self._thread.is_alive():
+                raise RuntimeError("this ListenKeyManager is already running (or still finishing a request)")
+            with self._gate:
+                self._stopping.clear()
+                self._close_on_exit = False
+            self._replace_key()
+            thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self._thread = thread
+            thread.start()
         return self
 
-    def stop(self, close: bool = True) -> None:
-        """Stop renewing, wait for an in-flight request, then close the key unless ``close`` is False.
+    def stop(self, close: bool = True, timeout: Optional[float] = STOP_TIMEOUT) -> None:
+        """Stop renewing and close the key (unless ``close`` is False); return within ``timeout`` seconds.
 
-        Safe to call twice, from any thread (a callback included). A failure to close
-        goes to ``on_error``; the key then simply expires.
+        The renewal thread finishes a request already in flight, sends the DELETE, and ends;
+        ``stop()`` waits for that at most ``timeout`` seconds (default ``STOP_TIMEOUT``; None
+        waits as long as the client's own timeouts allow). When the time is up, nothing more
+        is sent: the key is left to expire, which is reported through ``on_error`` or logged.
+        Safe to call twice, from any thread, a callback included (it then returns at once).
         """
-        self._stopping.set()
-        with self._lock:
-            thread, self._thread = self._thread, None
-        if thread is None:
+        if timeout is not None:
+            timeout = _seconds("timeout", timeout, 0.0, math.inf)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        thread = self._thread
+        if thread is threading.current_thread():  # from a callback: the thread ends after it
+            self._request_stop(close)
             return
-        if thread is not threading.current_thread():
-            thread.join()
-        with self._lock:
-            key = self._key
-            closable = close and key is not None and not self._key_gone and not self.tokens
-        if closable:
-            assert key is not None
-            self._close(key)
+        with self._lifecycle:
+            thread = self._thread
+            if thread is None or (self._stopping.is_set() and not thread.is_alive()):
+                return
+            self._request_stop(close)
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                with self._gate:
+                    self._close_on_exit = False  # too late: the thread must send nothing more
+                logger.warning("%s: stop() timed out after %s s; a request is still in flight", self.name, timeout)
 
-    def _close(self, key: str) -> None:
-        try:
-            self._ops.close(key)  # type: ignore[union-attr]
-        except ApiException as exc:
-            if exc.code != KEY_GONE:
-                self._failed(exc)
-        except Exception as exc:
-            self._failed(exc)
+    def _request_stop(self, close: bool) -> None:
+        with self._gate:
+            if not self._stopping.is_set():
+                self._close_on_exit = close and not self.uses_tokens
+            self._stopping.set()
 
     # the renewal thread -------------------------------------------------------
 
@@ -310,8 +248,40 @@ class ListenKeyManager:
         while not self._wait(self._next_delay()):
             try:
                 self._renew()
+            except _Stopped:
+                break
             except Exception as exc:
                 self._failed(exc)
+        self._close()
+
+    def _close(self) -> None:
+        """The thread's last act: close the key if ``stop()`` asked for it and is still waiting."""
+        with self._lock:
+            key, gone = self._key, self._key_gone
+        if key is None or gone:
+            return
+        try:
+            self._send(self._ops.close, key, closing=True)  # type: ignore[union-attr]
+        except _Stopped:
+            return
+        except ApiException as exc:
+            if exc.code != KEY_GONE:
+                self._failed(exc)
+        except Exception as exc:
+            self._failed(exc)
+
+    def _send(self, operation: Callable[..., Any], *args: Any, closing: bool = False) -> Any:
+        """Call ``operation`` unless stopping, never sooner than ``MIN_REQUEST_GAP`` after the last one."""
+        gap = self._last_sent + MIN_REQUEST_GAP - time.monotonic()
+        if gap > 0 and not closing and self._stopping.wait(gap):
+            raise _Stopped
+        if gap > 0 and closing:
+            time.sleep(gap)
+        with self._gate:
+            if self._stopping.is_set() != closing or (closing and not self._close_on_exit):
+                raise _Stopped
+            self._last_sent = time.monotonic()
+        return operation(*args)
 
     def _wait(self, seconds: float) -> bool:
         """Wait ``seconds``; True when the manager is stopping."""
@@ -329,9 +299,11 @@ class ListenKeyManager:
             first, cap = self._backoff
             delay = min(cap, first * 2.0 ** min(failures - 1, 32))
             retry_after = getattr(error, "retry_after", None)
-            return max(delay, float(retry_after)) if isinstance(retry_after, (int, float)) else delay
+            if isinstance(retry_after, (int, float)) and math.isfinite(retry_after):
+                return max(delay, min(float(retry_after), _DAY))
+            return delay
         assert renewed is not None and expires is not None
-        if self.tokens:
+        if self.uses_tokens:
             lifetime = expires - renewed
             due = expires - min(self._token_margin, lifetime / 2)
         else:
@@ -339,13 +311,13 @@ class ListenKeyManager:
         return due - self._clock()
 
     def _renew(self) -> None:
-        if self.tokens or self._key_gone:
+        if self.uses_tokens or self._key_gone:
             self._replace_key()
             return
         key = self.listen_key
         assert key is not None
         try:
-            self._ops.keepalive(key)  # type: ignore[union-attr]
+            self._send(self._ops.keepalive, key)  # type: ignore[union-attr]
         except ApiException as exc:
             if exc.code != KEY_GONE:
                 raise
@@ -359,7 +331,7 @@ class ListenKeyManager:
 
     def _replace_key(self) -> None:
         """Create a key (or token) and report it when it differs from the previous one."""
-        created = self._ops.create()
+        created = self._send(self._ops.create)
         key, lifetime = ListenToken(*created) if isinstance(created, tuple) else (created, self._expiry)
         with self._lock:
             old, self._key, self._key_gone = self._key, key, False

@@ -5,6 +5,7 @@ The real endpoints cannot be exercised safely (production retired them, the test
 transport failures a robust client must survive. Standard library only.
 """
 
+import email.utils
 import hashlib
 import hmac
 import json
@@ -392,6 +393,11 @@ class _Handler(BoundedHandler):
 
     def version_string(self) -> str:
         return "binance-spot-testing"
+
+    def date_time_string(self, timestamp: Optional[float] = None) -> str:
+        """The ``Date`` header from the server's clock, which clients may trust over their own."""
+        now = cast(_HTTPServer, self.server).app._exchange.clock() if timestamp is None else timestamp
+        return email.utils.formatdate(now, usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Say nothing here: the access log (off by default) is written by ``log_request``."""
