@@ -258,7 +258,7 @@ class ListenKeyManager:
         """The thread's last act: close the key if ``stop()`` asked for it and is still waiting."""
         with self._lock:
             key, gone = self._key, self._key_gone
-        if key is None or gone:
+        if key is None or gone or self.uses_tokens:
             return
         try:
             self._send(self._ops.close, key, closing=True)  # type: ignore[union-attr]

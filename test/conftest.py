@@ -1,6 +1,8 @@
 """Fixtures shared by the tests: a local Binance server and a client pointed at it."""
 
+import time
 from collections.abc import Iterator
+from typing import Callable
 
 import pytest
 
@@ -15,6 +17,21 @@ def _no_default_configuration() -> Iterator[None]:
     """``Configuration.set_default`` is process-wide: never let it leak between tests."""
     yield
     binance_spot.Configuration.set_default(None)
+
+
+def _wait_for(condition: Callable[[], object], timeout: float = 5.0) -> None:
+    """Poll ``condition`` until it holds; fail the test when ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(0.002)
+
+
+@pytest.fixture
+def wait_for() -> Callable[..., None]:
+    """``wait_for(condition, timeout=5.0)``: await a condition instead of sleeping."""
+    return _wait_for
 
 
 @pytest.fixture
