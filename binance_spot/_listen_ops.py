@@ -112,7 +112,7 @@ class ListenKeyFunctions:
 #: The longest a listen token lives (Binance's maximum ``validity``), plus a minute of clock slack.
 MAX_TOKEN_LIFETIME = 86_400.0 + 60.0
 #: A token that arrives with less than this left is treated as a bad answer, not renewed at once.
-MIN_TOKEN_LIFETIME = 1.0
+MIN_TOKEN_LIFETIME = 0.5
 
 
 class ListenTokenFunctions:
@@ -121,7 +121,7 @@ class ListenTokenFunctions:
     ``create()`` may return a model with ``token`` and ``expiration_time``, the
     ``{"token": ..., "expirationTime": ...}`` dict, or the ``(data, status, headers)`` of a
     generated ``..._with_http_info`` method: then the token's lifetime is ``expirationTime``
-    (milliseconds) minus the answer's ``Date``, the server's own clock. Otherwise it is
+    (milliseconds) minus the answer's ``Date``, the server's own clock (rounded down to 1 s). Otherwise it is
     measured against ``now`` (the local wall clock; pass the server's clock in tests).
     A lifetime below ``MIN_TOKEN_LIFETIME`` or above ``MAX_TOKEN_LIFETIME`` (an expiry in the
     past, in seconds instead of milliseconds, a skewed clock) raises
@@ -142,7 +142,8 @@ class ListenTokenFunctions:
         expiration = _field(result, "expiration_time", "expirationTime")
         if not isinstance(token, str) or not token or not _is_number(expiration):
             raise InvalidResponseException(reason="the answer to a token call holds no token and expirationTime")
-        lifetime = expiration / 1000.0 - (self._now() if server_now is None else server_now)
+        # Date has whole seconds: the server's now lies within the second after it.
+        lifetime = expiration / 1000.0 - (self._now() if server_now is None else server_now + 1.0)
         if not MIN_TOKEN_LIFETIME <= lifetime <= MAX_TOKEN_LIFETIME:
             raise InvalidResponseException(
                 reason=f"the token's expirationTime is {lifetime:.3f} s away; expected "
