@@ -4,11 +4,13 @@ It needs only the standard library, so applications can test their use of binanc
 (expiry, retirement, network faults) without touching Binance.
 """
 
+from binance_spot.testing._serve import MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES
 from binance_spot.testing.clock import ManualClock
 from binance_spot.testing.server import (
     FAULT_KINDS,
     LISTEN_KEY_VALIDITY,
     MAX_TOKEN_VALIDITY_MS,
+    REQUEST_LOG_SIZE,
     BinanceServer,
     Recorded,
 )
@@ -17,7 +19,11 @@ from binance_spot.testing.transport import FunctionTransport, respond
 __all__ = [
     "FAULT_KINDS",
     "LISTEN_KEY_VALIDITY",
+    "MAX_BODY_BYTES",
+    "MAX_CONNECTIONS",
+    "MAX_HEAD_BYTES",
     "MAX_TOKEN_VALIDITY_MS",
+    "REQUEST_LOG_SIZE",
     "BinanceServer",
     "ManualClock",
     "Recorded",

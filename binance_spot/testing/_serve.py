@@ -77,6 +77,9 @@ class BoundedServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    # socketserver's default backlog of 5 drops the SYNs of a burst of clients, which then wait
+    # a second or more to retry: a burst of connections must reach the 503 below instead.
+    request_queue_size = 128
 
     def __init__(
         self,
