@@ -49,7 +49,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Seconds of real time (``time.monotonic``) between the starts of two requests of one manager, at least.
-MIN_REQUEST_GAP = 0.1
+MIN_REQUEST_GAP = 0.05
 #: What ``stop()`` waits at most by default, in seconds.
 STOP_TIMEOUT = 10.0
 #: Bounds of the settings: keys live an hour on Binance, a day at most anywhere.

@@ -30,7 +30,7 @@ WaitFor = Callable[..., None]
 @pytest.fixture
 def api(config: Configuration) -> Iterator[MarginStreamApi]:
     config.retries = 0  # the manager's own behaviour is under test
-    config.request_timeout = (1.0, 0.5)
+    config.request_timeout = (1.0, 0.25)
     with ApiClient(config) as client:
         yield MarginStreamApi(client)
 
@@ -85,17 +85,17 @@ def test_no_clock_can_make_renewals_faster_than_the_floor(server: BinanceServer,
     jumps = iter(range(10**9))
     manager = ListenKeyManager(api, clock=lambda: next(jumps) * 86_400.0, sleep=lambda seconds: None)
     with manager:
-        time.sleep(0.55)
+        time.sleep(0.3)
     sent = len(server.requests)  # POST, PUTs, DELETE
-    assert 3 <= sent <= 0.55 / MIN_REQUEST_GAP + 3
+    assert 3 <= sent <= 0.3 / MIN_REQUEST_GAP + 3
 
 
 def test_a_server_that_forgets_every_key_at_once_is_not_flooded(server: BinanceServer, api: MarginStreamApi) -> None:
     server.add_fault("status", times=10_000, status=400, method="PUT", body='{"code":-1125,"msg":"gone"}')
     manager = ListenKeyManager(api, interval=MIN_REQUEST_GAP)
     with manager:
-        time.sleep(0.55)
-    assert 3 <= len(server.requests) <= 0.55 / MIN_REQUEST_GAP + 3
+        time.sleep(0.3)
+    assert 3 <= len(server.requests) <= 0.3 / MIN_REQUEST_GAP + 3
 
 
 @pytest.mark.parametrize(
@@ -103,8 +103,6 @@ def test_a_server_that_forgets_every_key_at_once_is_not_flooded(server: BinanceS
     [
         pytest.param(lambda token, expiration: {"token": token, "expirationTime": expiration // 1000}, id="seconds"),
         pytest.param(lambda token, expiration: {"token": token, "expirationTime": expiration - 3_600_000}, id="past"),
-        pytest.param(lambda token, expiration: {"token": token, "expirationTime": 20}, id="dead"),
-        pytest.param(lambda token, expiration: {"token": token, "expirationTime": math.nan}, id="nan"),
     ],
 )
 def test_a_token_dead_on_arrival_backs_off_instead_of_flooding(
@@ -128,14 +126,14 @@ def test_a_token_dead_on_arrival_backs_off_instead_of_flooding(
         ops = ListenTokenFunctions(create, now=clock)
         jumps = iter(range(10**9))
         manager = ListenKeyManager(
-            ops, on_error=errors.append, clock=lambda: next(jumps) * 86_400.0, retry_backoff=(0.2, 0.4)
+            ops, on_error=errors.append, clock=lambda: next(jumps) * 86_400.0, retry_backoff=(0.1, 0.2)
         )
         with manager:
             wait_for(lambda: errors)
-            time.sleep(0.5)
+            time.sleep(0.3)
     assert all(isinstance(e, InvalidResponseException) for e in errors), errors
     assert "expirationTime" in str(errors[0])
-    assert 2 <= len(server.requests) <= 4  # 0.2 s, then 0.4 s between attempts
+    assert 2 <= len(server.requests) <= 4  # 0.1 s, then 0.2 s between attempts
 
 
 def test_token_lifetime_comes_from_the_servers_date_not_the_local_clock(
@@ -152,7 +150,14 @@ def test_token_lifetime_comes_from_the_servers_date_not_the_local_clock(
             assert 598 <= manager.expires_at - manager.last_renewed <= 600
 
 
-def test_a_token_answer_without_a_date_falls_back_to_the_local_clock(server: BinanceServer) -> None:
+@pytest.mark.parametrize("expiration", [20, math.nan, math.inf, True, "1780000000000", 10**20])
+def test_a_token_answer_with_a_nonsense_expiration_is_refused(expiration: object) -> None:
+    ops = ListenTokenFunctions(lambda: {"token": "t", "expirationTime": expiration}, now=lambda: 1_780_000_000.0)
+    with pytest.raises(InvalidResponseException, match="expirationTime"):
+        ops.create()
+
+
+def test_a_token_answer_without_a_date_falls_back_to_the_local_clock() -> None:
     ops = ListenTokenFunctions(lambda: ({"token": "t", "expirationTime": 1_000_000}, 200, {}), now=lambda: 900.0)
     assert ops.create() == ("t", 100.0)
 
@@ -164,7 +169,7 @@ def methods(server: BinanceServer) -> list[str]:
 def test_stop_returns_within_its_timeout_while_a_keepalive_hangs(
     server: BinanceServer, api: MarginStreamApi, wait_for: WaitFor
 ) -> None:
-    server.add_fault("hang", method="PUT")  # until the client's 0.5 s read timeout gives up
+    server.add_fault("hang", method="PUT")  # until the client's 0.25 s read timeout gives up
     manager = ListenKeyManager(api, interval=MIN_REQUEST_GAP).start()
     wait_for(lambda: "PUT" in methods(server))
     started = time.monotonic()
@@ -221,14 +226,14 @@ def test_start_and_stop_from_many_threads_in_any_order(server: BinanceServer, ap
     most: list[int] = []
 
     def churn(index: int) -> None:
-        for step in range(6):
+        for step in range(4):
             try:
                 manager.start() if (index + step) % 2 else manager.stop(timeout=1)
             except RuntimeError:  # already running: the one thread stays the one thread
                 pass
             most.append(len(manager_threads()))
 
-    workers = [threading.Thread(target=churn, args=(i,)) for i in range(4)]
+    workers = [threading.Thread(target=churn, args=(i,)) for i in range(3)]
     for worker in workers:
         worker.start()
     for worker in workers:
