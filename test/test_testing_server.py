@@ -8,11 +8,7 @@ import hashlib
 import hmac
 import http.client
 import json
-import os
-import select
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -636,33 +632,3 @@ def test_timestamp_window_edges_pass(signing: BinanceServer, clock: ManualClock)
     assert call(signing, "POST", STREAM, signed(f"timestamp={now_ms + 1000}")).status == 200
     query = f"timestamp={now_ms - 59_000}&recvWindow=60000"
     assert call(signing, "POST", STREAM, signed(query)).status == 200
-
-
-# Command line
-
-
-def test_module_prints_its_url_and_serves() -> None:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "binance_spot.testing", "--port", "0", "--api-key", "k1", "cli-key"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 8)
-        assert ready, "no URL printed"
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), url
-        request = urllib.request.Request(url + STREAM, method="POST", headers={"X-MBX-APIKEY": "cli-key"})
-        with urllib.request.urlopen(request, timeout=5) as response:
-            assert "listenKey" in json.loads(response.read())
-        process.terminate()
-        assert process.wait(timeout=5) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()

@@ -1,6 +1,12 @@
-"""``python -m binance_spot.testing``: serve a local Binance until Ctrl-C or SIGTERM."""
+"""``python -m binance_spot.testing``: serve a local Binance until Ctrl-C or SIGTERM.
+
+Stdout gets only ``export`` lines (``BINANCE_HOST``, ``BINANCE_API_KEY``, ``BINANCE_SECRET_KEY``)
+that point every example of the docs at this server; stderr gets one line per request.
+"""
 
 import argparse
+import os
+import secrets
 import signal
 import sys
 import threading
@@ -8,14 +14,19 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Optional
 
-from binance_spot.testing.server import BinanceServer
+PROG = "python -m binance_spot.testing"
+#: The API key printed when neither ``--api-key`` nor ``BINANCE_API_KEY`` gives one.
+DEFAULT_API_KEY = "local-test-key"
+#: Exit codes: served until a signal / could not listen (port busy, bad address) / usage error.
+EXIT_OK, EXIT_CANNOT_LISTEN, EXIT_USAGE = 0, 1, 2
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Print the server's URL on stdout (first line, for scripts) and serve until told to stop."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m binance_spot.testing",
-        description="Serve an imitation of Binance's margin listen-key endpoints.",
+        prog=PROG,
+        description="Serve an imitation of Binance's listen-key and listen-token endpoints. Stdout: export "
+        "lines for the shell that runs your code; stderr: one line per request.",
+        epilog="exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 cannot listen (port busy, bad address), 2 usage",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: any free one)")
@@ -30,10 +41,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         nargs="+",
         dest="api_keys",
         metavar="KEY",
-        help="accept only these API keys (default: any well-formed key)",
+        help="accept only these API keys (default: any well-formed key; the first is exported)",
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--secret-key",
+        metavar="SECRET",
+        help="the secret that signed requests are checked with (default: $BINANCE_SECRET_KEY, else a random one)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no access log on stderr")
+    return parser
 
+
+def _exports(url: str, api_key: str, secret: str, from_env: set[str]) -> list[str]:
+    """Shell lines; a value taken from the environment is not printed again (it may be real)."""
+    lines = [f"export BINANCE_HOST={url}"]
+    for name, value in (("BINANCE_API_KEY", api_key), ("BINANCE_SECRET_KEY", secret)):
+        lines.append(f"export {name}  # from your environment" if name in from_env else f"export {name}={value}")
+    return lines
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Print the export lines, then serve until told to stop."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Optional[FrameType]) -> None:
@@ -41,12 +69,44 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    with BinanceServer(api_keys=args.api_keys, retired=args.retired, host=args.host, port=args.port) as server:
-        print(server.url, flush=True)
+    args = _parser().parse_args(argv)
+    from_env = set()
+    api_key = (args.api_keys or [None])[0] or os.environ.get("BINANCE_API_KEY")
+    if api_key is None:
+        api_key = DEFAULT_API_KEY
+    elif not args.api_keys:
+        from_env.add("BINANCE_API_KEY")
+    secret = args.secret_key or os.environ.get("BINANCE_SECRET_KEY")
+    if secret is None:
+        secret = secrets.token_hex(32)
+    elif not args.secret_key:
+        from_env.add("BINANCE_SECRET_KEY")
+
+    from binance_spot.testing.server import BinanceServer
+
+    server = BinanceServer(
+        api_keys=args.api_keys,
+        secret_keys={key: secret for key in (args.api_keys or [api_key])},
+        retired=args.retired,
+        host=args.host,
+        port=args.port,
+        access_log=None if args.quiet else sys.stderr,
+    )
+    try:
+        server.start()
+    except (OSError, OverflowError, ValueError) as exc:  # busy port, unknown host, port out of range
+        print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_LISTEN
+    with server:
+        print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
+        print(f"{PROG}: serving at {server.url}; Ctrl-C stops it", file=sys.stderr, flush=True)
         while not stop.wait(0.5):  # a timeout keeps Ctrl-C responsive on Windows too
             pass
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # before the handlers were installed
+        sys.exit(130)

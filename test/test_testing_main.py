@@ -1,0 +1,142 @@
+"""``python -m binance_spot.testing`` as a newcomer meets it: export lines, signed requests, one-line errors."""
+
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+import binance_spot
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPORT = re.compile(r"export (BINANCE_[A-Z_]+)(?:=(\S+)|  # from your environment)")
+
+
+class Shell:
+    """The server running as a shell would run it, with the export lines it printed."""
+
+    def __init__(self, *args: str, env: Optional[dict[str, str]] = None) -> None:
+        base = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
+        base["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "binance_spot.testing", *args],
+            cwd=ROOT,
+            env={**base, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.exports: dict[str, Optional[str]] = {}
+        self.lines: list[str] = []
+
+    def read_exports(self) -> dict[str, Optional[str]]:
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], 8)
+        assert ready, "no export lines printed"
+        while len(self.exports) < 3:  # printed in one write: the rest follows the first
+            line = self.process.stdout.readline().rstrip("\n")
+            self.lines.append(line)
+            match = EXPORT.fullmatch(line)
+            assert match, line
+            self.exports[match.group(1)] = match.group(2)
+        return self.exports
+
+    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
+        self.process.send_signal(signum)
+        _, err = self.process.communicate(timeout=5)
+        return self.process.returncode, err
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+@pytest.fixture
+def shells() -> Iterator[list[Shell]]:
+    started: list[Shell] = []
+    yield started
+    for shell in started:
+        shell.kill()
+
+
+def token_request(host: str, api_key: str, secret: Optional[str]) -> binance_spot.MarginListenToken:
+    config = binance_spot.Configuration(host=host, api_key={"X-MBX-APIKEY": api_key})
+    config.secret_key = secret
+    config.request_timeout = (2.0, 2.0)
+    with binance_spot.ApiClient(config) as client:
+        return binance_spot.MarginListenTokenApi(client).sapi_v1_user_listen_token_post()
+
+
+def test_prints_exports_that_make_signed_requests_verify_and_logs_each_request(shells: list[Shell]) -> None:
+    shell = Shell("--port", "0")
+    shells.append(shell)
+    exports = shell.read_exports()
+    assert list(exports) == ["BINANCE_HOST", "BINANCE_API_KEY", "BINANCE_SECRET_KEY"]
+    host, api_key, secret = exports["BINANCE_HOST"], exports["BINANCE_API_KEY"], exports["BINANCE_SECRET_KEY"]
+    assert host and host.startswith("http://127.0.0.1:") and api_key and secret
+    assert token_request(host, api_key, secret).token  # signed: timestamp, recvWindow, signature
+    with pytest.raises(binance_spot.ApiException) as wrong:
+        token_request(host, api_key, "not-the-secret")
+    assert wrong.value.code == -1022
+    code, err = shell.stop()
+    assert code == 0
+    log = [line for line in err.splitlines() if "/sapi/v1/userListenToken" in line]
+    assert len(log) == 2 and log[0].endswith(" 200") and log[1].endswith(" 400")
+    assert all("signature=***" in line and secret not in line for line in log)
+    assert "Traceback" not in err
+
+
+def test_secret_and_key_from_the_environment_are_used_not_printed(shells: list[Shell]) -> None:
+    env = {"BINANCE_SECRET_KEY": "env-secret-123", "BINANCE_API_KEY": "envkey"}
+    shell = Shell("--quiet", env=env)
+    shells.append(shell)
+    exports = shell.read_exports()
+    assert exports["BINANCE_API_KEY"] is None and exports["BINANCE_SECRET_KEY"] is None
+    assert not any("env-secret-123" in line or "envkey" in line for line in shell.lines)
+    host = exports["BINANCE_HOST"]
+    assert host and token_request(host, "envkey", "env-secret-123").token
+    code, err = shell.stop(signal.SIGINT)
+    assert code == 0
+    assert "userListenToken" not in err  # --quiet
+
+
+def test_a_secret_given_as_an_option_verifies(shells: list[Shell]) -> None:
+    shell = Shell("--api-key", "k1", "--secret-key", "opt-secret")
+    shells.append(shell)
+    exports = shell.read_exports()
+    assert (exports["BINANCE_API_KEY"], exports["BINANCE_SECRET_KEY"]) == ("k1", "opt-secret")
+    host = exports["BINANCE_HOST"]
+    assert host and token_request(host, "k1", "opt-secret").token
+
+
+def test_a_busy_port_is_one_line_and_exit_1(shells: list[Shell]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        shell = Shell("--port", str(busy.getsockname()[1]))
+        shells.append(shell)
+        out, err = shell.process.communicate(timeout=10)
+    assert shell.process.returncode == 1
+    assert out == ""
+    assert len(err.splitlines()) == 1 and "cannot listen on 127.0.0.1:" in err
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.35])
+def test_ctrl_c_during_start_up_prints_no_traceback(shells: list[Shell], delay: float) -> None:
+    shell = Shell("--port", "0")
+    shells.append(shell)
+    try:
+        shell.process.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        pass
+    code, err = shell.stop(signal.SIGINT)
+    assert code in (0, 130, -signal.SIGINT), err
+    assert "Traceback" not in err
