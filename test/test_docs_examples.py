@@ -1,10 +1,13 @@
-"""Every python example of docs/ListenKeyManager.md and docs/CLI.md, run against the local Binance.
+"""Every python example of docs/ListenKeyManager.md, docs/CLI.md and docs/Testing.md, run.
 
 Examples are written for production (``https://api.binance.com``, ``BINANCE_API_KEY``); the
-test points them at a local server and checks that they really talked to it.
+test points them at a local server and checks that they really talked to it. An example that
+imports pytest is a test module: pytest runs it, and every test in it must pass.
 """
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import pytest
 from binance_spot.testing import BinanceServer
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ("ListenKeyManager.md", "CLI.md")
+DOCS = ("ListenKeyManager.md", "CLI.md", "Testing.md")
 PRODUCTION = "https://api.binance.com"
 KEY = "docs-example-key"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -29,7 +32,7 @@ def examples() -> list[tuple[str, str]]:
 
 def test_the_docs_have_the_examples_we_run() -> None:
     counts = {name: sum(1 for ident, _ in examples() if ident.startswith(name)) for name in DOCS}
-    assert counts == {"ListenKeyManager.md": 5, "CLI.md": 2}
+    assert counts == {"ListenKeyManager.md": 5, "CLI.md": 2, "Testing.md": 4}
 
 
 @pytest.fixture
@@ -42,7 +45,13 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[BinanceServer]:
 
 
 @pytest.mark.parametrize(("ident", "code"), examples(), ids=[ident for ident, _ in examples()])
-def test_example_runs(ident: str, code: str, server: BinanceServer) -> None:
+def test_example_runs(ident: str, code: str, server: BinanceServer, tmp_path: Path) -> None:
+    if "import pytest" in code:
+        (tmp_path / "test_example.py").write_text(code, encoding="utf-8")
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", str(tmp_path)]
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and " passed" in result.stdout and "failed" not in result.stdout, result.stdout
+        return
     talks_to_binance = PRODUCTION in code or "BINANCE_HOST" in code
     exec(compile(code.replace(PRODUCTION, server.url), ident, "exec"), {"__name__": "__docs__"})
     if talks_to_binance:
