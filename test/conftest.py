@@ -35,6 +35,12 @@ def wait_for() -> Callable[..., None]:
 
 
 @pytest.fixture
+def api_key() -> str:
+    """The API key the ``config`` fixture sends."""
+    return API_KEY
+
+
+@pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(start=1_780_000_000.0)
 

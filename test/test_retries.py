@@ -10,7 +10,6 @@ from email.utils import formatdate
 
 import pytest
 import urllib3
-from conftest import API_KEY
 
 import binance_spot
 from binance_spot._retry import backoff, parse_retry_after
@@ -261,6 +260,7 @@ def test_each_retry_is_logged_at_info_without_secrets(
     api: binance_spot.MarginStreamApi,
     server: BinanceServer,
     caplog: pytest.LogCaptureFixture,
+    api_key: str,
 ) -> None:
     key = api.sapi_v1_user_data_stream_post().listen_key
     caplog.set_level(logging.DEBUG)
@@ -272,4 +272,4 @@ def test_each_retry_is_logged_at_info_without_secrets(
     assert all("503" in r.getMessage() and "/sapi/v1/userDataStream" in r.getMessage() for r in retries)
     everything = caplog.text + "".join(r.getMessage() for r in caplog.records)
     assert key not in everything
-    assert API_KEY not in everything
+    assert api_key not in everything

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import certifi
 import pytest
 import urllib3
-from conftest import API_KEY
 
 import binance_spot
 from binance_spot.testing import BinanceServer
@@ -35,6 +34,7 @@ def test_debug_logs_nothing_secret(
     server: BinanceServer,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
+    api_key: str,
 ) -> None:
     caplog.set_level(logging.DEBUG)  # the root: urllib3 and every other logger too
     caplog.set_level(logging.DEBUG, logger="urllib3")
@@ -51,10 +51,10 @@ def test_debug_logs_nothing_secret(
     assert any(r.name.startswith("urllib3") for r in caplog.records)
     logged = caplog.text + "\n".join(r.getMessage() for r in caplog.records)
     assert "listenKey=***" in logged
-    assert leaks(logged, API_KEY, key) == []
+    assert leaks(logged, api_key, key) == []
     out, err = capsys.readouterr()
     assert out == ""
-    assert leaks(err, API_KEY, key) == []
+    assert leaks(err, api_key, key) == []
 
 
 def test_debug_never_touches_http_client(
@@ -69,7 +69,10 @@ def test_debug_never_touches_http_client(
 
 
 def test_logger_file_is_redacted(
-    config: binance_spot.Configuration, api: binance_spot.MarginStreamApi, tmp_path: "pytest.TempPathFactory"
+    config: binance_spot.Configuration,
+    api: binance_spot.MarginStreamApi,
+    tmp_path: "pytest.TempPathFactory",
+    api_key: str,
 ) -> None:
     path = str(tmp_path / "client.log")  # type: ignore[operator]
     config.logger_file = path
@@ -83,11 +86,11 @@ def test_logger_file_is_redacted(
         logging.getLogger("binance_spot").setLevel(logging.NOTSET)
     text = open(path, encoding="utf-8").read()
     assert "/sapi/v1/userDataStream" in text
-    assert leaks(text, API_KEY, key) == []
+    assert leaks(text, api_key, key) == []
 
 
 def test_repr_and_str_show_no_secret(
-    config: binance_spot.Configuration, client: binance_spot.ApiClient, api: binance_spot.MarginStreamApi
+    config: binance_spot.Configuration, client: binance_spot.ApiClient, api: binance_spot.MarginStreamApi, api_key: str
 ) -> None:
     config.secret_key = "secret-key-abcdef"
     model = api.sapi_v1_user_data_stream_post()
@@ -99,12 +102,12 @@ def test_repr_and_str_show_no_secret(
         repr(model), str(model), model.to_str(),
     ]  # fmt: skip
     for text in texts:
-        assert leaks(text, API_KEY, key, "secret-key-abcdef") == [], text
+        assert leaks(text, api_key, key, "secret-key-abcdef") == [], text
     assert "X-MBX-APIKEY" in config.to_debug_report()  # which keys are set, not their values
 
 
 def test_exceptions_show_no_secret(
-    config: binance_spot.Configuration, api: binance_spot.MarginStreamApi, server: BinanceServer
+    config: binance_spot.Configuration, api: binance_spot.MarginStreamApi, server: BinanceServer, api_key: str
 ) -> None:
     config.retries = 0
     key = api.sapi_v1_user_data_stream_post().listen_key
@@ -124,7 +127,7 @@ def test_exceptions_show_no_secret(
     assert [r.param("listenKey") for r in server.requests[1:]] == [key, key, key]
     for error in caught:
         text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        assert leaks(str(error) + repr(error) + text, API_KEY, key) == [], text
+        assert leaks(str(error) + repr(error) + text, api_key, key) == [], text
 
 
 # CR/LF would inject headers, C1 controls would reach the wire, non-Latin-1 breaks inside http.client.
@@ -169,7 +172,7 @@ def plain_http_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRec
 
 
 def test_api_key_over_plain_http_to_a_remote_host_warns(
-    config: binance_spot.Configuration, caplog: pytest.LogCaptureFixture
+    config: binance_spot.Configuration, caplog: pytest.LogCaptureFixture, api_key: str
 ) -> None:
     caplog.set_level(logging.WARNING)
     config.host = "http://192.0.2.1"  # TEST-NET-1: never answers
@@ -179,7 +182,7 @@ def test_api_key_over_plain_http_to_a_remote_host_warns(
             binance_spot.MarginStreamApi(client).sapi_v1_user_data_stream_post(_request_timeout=0.05)
     (warning,) = plain_http_warnings(caplog)
     assert "192.0.2.1" in warning.getMessage()
-    assert API_KEY not in caplog.text
+    assert api_key not in caplog.text
 
 
 @pytest.mark.parametrize("loopback", ["127.0.0.1", "localhost"])

@@ -5,23 +5,23 @@ import hmac
 from collections.abc import Iterator
 
 import pytest
-from conftest import API_KEY
 
 import binance_spot
 from binance_spot.testing import BinanceServer
 
+SIGNING_KEY = "signing-test-key"
 SECRET = "s3cret-Key_for/tests+only"
 
 
 @pytest.fixture
 def signing_server() -> Iterator[BinanceServer]:
     # Signatures carry the real time, so this server keeps the real clock.
-    with BinanceServer(secret_keys={API_KEY: SECRET}) as server:
+    with BinanceServer(secret_keys={SIGNING_KEY: SECRET}) as server:
         yield server
 
 
 def token_api(server: BinanceServer, secret: object = None) -> binance_spot.MarginListenTokenApi:
-    config = binance_spot.Configuration(host=server.url, api_key={"X-MBX-APIKEY": API_KEY})
+    config = binance_spot.Configuration(host=server.url, api_key={"X-MBX-APIKEY": SIGNING_KEY})
     config.secret_key = secret  # type: ignore[assignment]
     return binance_spot.MarginListenTokenApi(binance_spot.ApiClient(config))
 
@@ -49,11 +49,11 @@ def test_payload_is_percent_encoded_before_signing(signing_server: BinanceServer
 def test_without_a_secret_only_the_api_key_goes(signing_server: BinanceServer) -> None:
     token_api(signing_server).sapi_v1_user_listen_token_post()
     (request,) = signing_server.requests
-    assert request.query == "" and request.header("X-MBX-APIKEY") == API_KEY
+    assert request.query == "" and request.header("X-MBX-APIKEY") == SIGNING_KEY
 
 
 def test_the_legacy_endpoints_are_never_signed(signing_server: BinanceServer) -> None:
-    config = binance_spot.Configuration(host=signing_server.url, api_key={"X-MBX-APIKEY": API_KEY})
+    config = binance_spot.Configuration(host=signing_server.url, api_key={"X-MBX-APIKEY": SIGNING_KEY})
     config.secret_key = SECRET
     binance_spot.MarginStreamApi(binance_spot.ApiClient(config)).sapi_v1_user_data_stream_post()
     assert signing_server.requests[0].query == ""

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from conftest import API_KEY
 
 import binance_spot
 from binance_spot.testing import BinanceServer
@@ -16,21 +15,21 @@ def only_request(server: BinanceServer):  # type: ignore[no-untyped-def]
     return request
 
 
-def assert_common_headers(request) -> None:  # type: ignore[no-untyped-def]
-    assert request.header("X-MBX-APIKEY") == API_KEY
+def assert_common_headers(request, api_key: str) -> None:  # type: ignore[no-untyped-def]
+    assert request.header("X-MBX-APIKEY") == api_key
     assert request.header("Accept") == "application/json"
     assert request.header("User-Agent").startswith(f"binance_spot/{binance_spot.__version__}")
     assert request.body == b""
     assert request.header("Content-Type") is None
 
 
-def test_post_creates_a_key(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
+def test_post_creates_a_key(api: binance_spot.MarginStreamApi, server: BinanceServer, api_key: str) -> None:
     result = api.sapi_v1_user_data_stream_post()
     assert isinstance(result, binance_spot.InlineResponse200124)
     assert result.listen_key in server.listen_keys
     request = only_request(server)
     assert (request.method, request.path, request.query) == ("POST", PATH, "")
-    assert_common_headers(request)
+    assert_common_headers(request, api_key)
 
 
 def test_post_twice_returns_the_active_key(api: binance_spot.MarginStreamApi) -> None:
@@ -39,14 +38,14 @@ def test_post_twice_returns_the_active_key(api: binance_spot.MarginStreamApi) ->
 
 @pytest.mark.parametrize("operation", ["put", "delete"])
 def test_put_and_delete_send_the_key_in_the_query(
-    api: binance_spot.MarginStreamApi, server: BinanceServer, operation: str
+    api: binance_spot.MarginStreamApi, server: BinanceServer, operation: str, api_key: str
 ) -> None:
     key = api.sapi_v1_user_data_stream_post().listen_key
     server.clear()
     assert getattr(api, f"sapi_v1_user_data_stream_{operation}")(listen_key=key) == {}
     request = only_request(server)
     assert (request.method, request.path, request.query) == (operation.upper(), PATH, f"listenKey={key}")
-    assert_common_headers(request)
+    assert_common_headers(request, api_key)
 
 
 def test_delete_closes_the_key(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
@@ -124,12 +123,12 @@ def test_unknown_keyword_is_refused_before_sending(api: binance_spot.MarginStrea
     assert server.requests == []
 
 
-def test_api_key_prefix_is_sent(config: binance_spot.Configuration, server: BinanceServer) -> None:
+def test_api_key_prefix_is_sent(config: binance_spot.Configuration, server: BinanceServer, api_key: str) -> None:
     config.api_key_prefix["X-MBX-APIKEY"] = "Bearer"
     with binance_spot.ApiClient(config) as client:
         with pytest.raises(binance_spot.UnauthorizedException):  # Binance keys carry no prefix
             binance_spot.MarginStreamApi(client).sapi_v1_user_data_stream_post()
-    assert only_request(server).header("X-MBX-APIKEY") == f"Bearer {API_KEY}"
+    assert only_request(server).header("X-MBX-APIKEY") == f"Bearer {api_key}"
 
 
 def test_key_under_the_scheme_name(server: BinanceServer) -> None:
