@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Iterator
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -46,8 +46,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def server(clock: ManualClock) -> Iterator[BinanceServer]:
-    with BinanceServer(clock=clock) as running:
+def server_options() -> dict[str, Any]:
+    """Keyword arguments for the ``server`` fixture's BinanceServer: a test module overrides this, not ``server``."""
+    return {}
+
+
+@pytest.fixture
+def server(clock: ManualClock, server_options: dict[str, Any]) -> Iterator[BinanceServer]:
+    with BinanceServer(**{"clock": clock, **server_options}) as running:
         yield running
 
 

@@ -36,7 +36,7 @@ def test_the_docs_have_the_examples_we_run() -> None:
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[BinanceServer]:
+def docs_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[BinanceServer]:
     with BinanceServer(api_keys=[KEY]) as srv:
         monkeypatch.setenv("BINANCE_API_KEY", KEY)
         monkeypatch.setenv("BINANCE_HOST", srv.url)
@@ -45,7 +45,8 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[BinanceServer]:
 
 
 @pytest.mark.parametrize(("ident", "code"), examples(), ids=[ident for ident, _ in examples()])
-def test_example_runs(ident: str, code: str, server: BinanceServer, tmp_path: Path) -> None:
+def test_example_runs(ident: str, code: str, docs_server: BinanceServer, tmp_path: Path) -> None:
+    server = docs_server
     if "import pytest" in code:
         (tmp_path / "test_example.py").write_text(code, encoding="utf-8")
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", str(tmp_path)]

@@ -48,14 +48,6 @@ class FakeTime:
         time.sleep(0.002)  # let the test thread look in between renewals
 
 
-def wait_for(predicate: Callable[[], object], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.002)
-
-
 def sent(server: BinanceServer, method: str, path: str = STREAM) -> list[Recorded]:
     return [r for r in server.requests if r.method == method and r.path == path]
 
@@ -71,9 +63,9 @@ def no_thread_left_behind() -> Iterator[None]:
 
 
 @pytest.fixture
-def server() -> Iterator[BinanceServer]:
-    with BinanceServer(api_keys=[KEY]) as srv:
-        yield srv
+def server_options() -> dict[str, Any]:
+    """conftest's ``server`` accepts only ``KEY`` (a revoked key must fail) and keeps the real clock."""
+    return {"api_keys": [KEY], "clock": None}
 
 
 @pytest.fixture
@@ -106,7 +98,9 @@ def test_start_creates_the_key_before_returning(server: BinanceServer, api: Marg
         manager.stop()
 
 
-def test_renews_every_interval(server: BinanceServer, api: MarginStreamApi, fake: FakeTime) -> None:
+def test_renews_every_interval(
+    server: BinanceServer, api: MarginStreamApi, fake: FakeTime, wait_for: Callable[..., None]
+) -> None:
     renewed_at: list[float] = []
     manager = ListenKeyManager(
         api, interval=1800, clock=fake.clock, sleep=fake.sleep, on_renewed=lambda key: renewed_at.append(fake.now)
@@ -125,7 +119,7 @@ def test_renews_every_interval(server: BinanceServer, api: MarginStreamApi, fake
 
 
 def test_recreates_a_key_that_is_gone_and_reports_it_once(
-    server: BinanceServer, api: MarginStreamApi, fake: FakeTime
+    server: BinanceServer, api: MarginStreamApi, fake: FakeTime, wait_for: Callable[..., None]
 ) -> None:
     changes: list[tuple[str | None, str]] = []
     errors: list[BaseException] = []
@@ -153,7 +147,9 @@ def test_recreates_a_key_that_is_gone_and_reports_it_once(
     assert [d.param("listenKey") for d in sent(server, "DELETE")] == [new]
 
 
-def test_rides_out_429_and_503_with_backoff(server: BinanceServer, api: MarginStreamApi, fake: FakeTime) -> None:
+def test_rides_out_429_and_503_with_backoff(
+    server: BinanceServer, api: MarginStreamApi, fake: FakeTime, wait_for: Callable[..., None]
+) -> None:
     errors: list[BaseException] = []
     server.add_fault("status", times=2, status=429, headers={"Retry-After": "7"}, method="PUT")
     server.add_fault("status", times=4, status=503, method="PUT")
@@ -171,7 +167,9 @@ def test_rides_out_429_and_503_with_backoff(server: BinanceServer, api: MarginSt
     assert manager.last_error is None
 
 
-def test_transport_retries_absorb_short_bursts(server: BinanceServer, fake: FakeTime) -> None:
+def test_transport_retries_absorb_short_bursts(
+    server: BinanceServer, fake: FakeTime, wait_for: Callable[..., None]
+) -> None:
     errors: list[BaseException] = []
     config = Configuration(host=server.url, api_key={"X-MBX-APIKEY": KEY})
     server.add_fault("status", times=3, status=503, headers={"Retry-After": "0"}, method="PUT")
@@ -185,7 +183,9 @@ def test_transport_retries_absorb_short_bursts(server: BinanceServer, fake: Fake
     assert len(sent(server, "POST")) == 1
 
 
-def test_reports_other_errors_and_keeps_going(server: BinanceServer, client: ApiClient, fake: FakeTime) -> None:
+def test_reports_other_errors_and_keeps_going(
+    server: BinanceServer, client: ApiClient, fake: FakeTime, wait_for: Callable[..., None]
+) -> None:
     errors: list[BaseException] = []
 
     def on_error(exc: BaseException) -> None:
@@ -209,7 +209,11 @@ def test_reports_other_errors_and_keeps_going(server: BinanceServer, client: Api
 
 
 def test_failures_are_logged_without_on_error(
-    server: BinanceServer, api: MarginStreamApi, fake: FakeTime, caplog: pytest.LogCaptureFixture
+    server: BinanceServer,
+    api: MarginStreamApi,
+    fake: FakeTime,
+    caplog: pytest.LogCaptureFixture,
+    wait_for: Callable[..., None],
 ) -> None:
     server.add_fault("status", times=1, status=500, method="PUT")
     with caplog.at_level(logging.WARNING, logger="binance_spot.manager"):
@@ -306,7 +310,9 @@ def test_repr_masks_the_key(api: MarginStreamApi) -> None:
         assert "***" in repr(manager)
 
 
-def test_risk_stream_plugs_in_through_callables(server: BinanceServer, client: ApiClient, fake: FakeTime) -> None:
+def test_risk_stream_plugs_in_through_callables(
+    server: BinanceServer, client: ApiClient, fake: FakeTime, wait_for: Callable[..., None]
+) -> None:
     risk = MarginRiskStreamApi(client)
     ops = ListenKeyFunctions(
         risk.sapi_v1_margin_listen_key_post,
@@ -322,7 +328,7 @@ def test_risk_stream_plugs_in_through_callables(server: BinanceServer, client: A
     assert server.risk_listen_keys == {}
 
 
-def test_tokens_are_replaced_before_they_expire(client: ApiClient) -> None:
+def test_tokens_are_replaced_before_they_expire(client: ApiClient, wait_for: Callable[..., None]) -> None:
     clock = ManualClock()
     seen: list[tuple[str | None, str, bool, bool]] = []
     with BinanceServer(api_keys=[KEY], clock=clock) as server:

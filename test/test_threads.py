@@ -5,7 +5,6 @@ import gc
 import multiprocessing.pool
 import os
 import threading
-import time
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -66,16 +65,6 @@ def client_threads() -> set[threading.Thread]:
         for thread in threading.enumerate()
         if thread.name != "BinanceServer" and "process_request_thread" not in thread.name
     }
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
-    """Poll ``condition`` until it holds or ``timeout`` passes (the server's threads end on their own)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 @pytest.fixture
@@ -208,7 +197,9 @@ def test_a_closed_client_is_not_kept_alive(config: binance_spot.Configuration, s
     assert alive() is None
 
 
-def test_many_calls_keep_sockets_and_threads_flat(config: binance_spot.Configuration) -> None:
+def test_many_calls_keep_sockets_and_threads_flat(
+    config: binance_spot.Configuration, wait_for: Callable[..., None]
+) -> None:
     server = BinanceServer(request_log_size=MANY_CALLS + 1).start()
     config.host = server.url
     port = port_of(server)
@@ -224,4 +215,4 @@ def test_many_calls_keep_sockets_and_threads_flat(config: binance_spot.Configura
     assert client_sockets(port) == 0
     assert server.connections_opened == 1
     assert len(server.requests) == MANY_CALLS + 1
-    assert wait_for(lambda: open_fds() < baseline[0])  # the server's end closes too
+    wait_for(lambda: open_fds() < baseline[0], timeout=2.0)  # the server's end closes too
