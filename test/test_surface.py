@@ -18,8 +18,7 @@ def test_package_exports() -> None:
         "ForbiddenException NotFoundException ServiceException OpenApiException ApiTypeError ApiValueError "
         "ApiKeyError __version__ ListenKeyManager"
     ).split()
-    for name in names:
-        assert getattr(binance_spot, name) is not None, name
+    assert [name for name in names if getattr(binance_spot, name, None) is None] == []
     for name in ("UnauthorizedException", "ForbiddenException", "NotFoundException", "ServiceException"):
         assert issubclass(getattr(binance_spot, name), binance_spot.ApiException)
     assert binance_spot.__version__ == "1.0.0"
@@ -29,7 +28,9 @@ def test_modules_of_the_classic_client() -> None:
     from binance_spot.rest import ApiException as RestApiException
 
     assert RestApiException is binance_spot.ApiException
-    assert rest.RESTClientObject and rest.RESTResponse
+    with binance_spot.ApiClient() as client:
+        assert type(client.rest_client) is rest.RESTClientObject
+    assert isinstance(rest.RESTResponse, type) and rest.RESTResponse.__module__ == "binance_spot.rest"
     assert MarginStreamApi is binance_spot.MarginStreamApi
     assert InlineResponse200124 is binance_spot.InlineResponse200124
 
