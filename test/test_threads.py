@@ -14,7 +14,6 @@ import pytest
 import binance_spot
 from binance_spot.testing import BinanceServer
 
-
 THREADS = 8
 CALLS_PER_THREAD = 50
 #: Sequential calls of the resource test; about 1 s per 2000 on a laptop.
