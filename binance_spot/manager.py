@@ -2,12 +2,9 @@
 
 A listen key dies 60 minutes after its creation or last keepalive, and Binance forgets it
 sooner at times (-1125). ``ListenKeyManager`` renews it on one daemon thread, recreates it
-when it is gone, reports every failure and never stops trying until told to. It works on
-the three-operation shape (create / keepalive / close) so any API with that shape plugs in,
-and on listen tokens, which cannot be kept alive and are replaced before they expire.
-
-No setting, clock or server answer can make one manager send requests faster than one per
-``MIN_REQUEST_GAP`` seconds of real time: an IP ban costs more than a late renewal.
+when it is gone, reports every failure and never stops trying until told to; listen tokens,
+which cannot be kept alive, are replaced before they expire. No setting, clock or server
+answer makes it send faster than once per ``MIN_REQUEST_GAP``: a ban costs more than a delay.
 """
 
 import logging
@@ -18,8 +15,6 @@ from typing import Any, Callable, Optional
 
 from binance_spot._listen_ops import (
     KEY_GONE,
-    MAX_TOKEN_LIFETIME,
-    MIN_TOKEN_LIFETIME,
     ListenKeyFunctions,
     ListenKeyOps,
     ListenKeySource,
@@ -29,13 +24,12 @@ from binance_spot._listen_ops import (
     MarginStreamOps,
     _as_ops,
 )
-from binance_spot.exceptions import ApiException
+from binance_spot.exceptions import ApiException, ApiValueError
+from binance_spot.settings import seconds
 
 __all__ = [
     "KEY_GONE",
-    "MAX_TOKEN_LIFETIME",
     "MIN_REQUEST_GAP",
-    "MIN_TOKEN_LIFETIME",
     "STOP_TIMEOUT",
     "ListenKeyFunctions",
     "ListenKeyManager",
@@ -57,12 +51,11 @@ _DAY = 86_400.0
 
 
 def _seconds(name: str, value: object, low: float, high: float) -> float:
-    """``value`` as seconds in [low, high], or a ValueError that names the argument."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number of seconds, got {value!r}")
-    if not (math.isfinite(value) and low <= value <= high):
-        raise ValueError(f"{name} must be between {low:g} and {high:g} seconds, got {value!r}")
-    return float(value)
+    """``value`` as seconds in [low, high], or a ValueError (``ApiValueError``) naming the argument."""
+    number = seconds(name, value, zero=True, most=high)
+    if number < low:
+        raise ApiValueError(f"{name} must be at least {low:g} seconds, got {value!r}")
+    return number
 
 
 class _Stopped(Exception):
@@ -77,13 +70,10 @@ class ListenKeyManager:
     every ``interval`` seconds; tokens are replaced ``token_margin`` seconds (at most half
     their lifetime) before they expire, and ``interval`` does not apply to them.
 
-    Callbacks run on the manager's thread: ``on_new_key(old, new)`` when the key changed (the
-    consumer must reconnect or subscribe again), ``on_error(exc)`` for every failure (the
-    manager retries after a backoff that honours ``retry_after``), ``on_renewed(key)`` after
-    each successful renewal. An exception raised by a callback is logged, never fatal.
-
-    ``clock`` and ``sleep`` exist for tests: ``sleep(seconds)`` replaces the default wait,
-    which ``stop()`` interrupts; an injected one must return promptly. Neither can shorten
+    Callbacks run on the manager's thread: ``on_new_key(old, new)`` when the key changed (reconnect
+    or subscribe again), ``on_error(exc)`` for every failure (retried after a backoff that honours
+    ``retry_after``), ``on_renewed(key)`` after each renewal; one that raises is logged, never fatal.
+    ``clock`` and ``sleep`` (which must return promptly) exist for tests; neither can shorten
     ``MIN_REQUEST_GAP``, which is kept on the real monotonic clock.
     """
 
@@ -105,23 +95,19 @@ class ListenKeyManager:
         expiry = _seconds("expiry", expiry, 1.0, _DAY)
         interval = _seconds("interval", interval, MIN_REQUEST_GAP, _DAY)
         if interval >= expiry:
-            raise ValueError(f"interval ({interval:g} s) must be shorter than the key's expiry ({expiry:g} s)")
+            raise ApiValueError(f"interval ({interval:g} s) must be shorter than the key's expiry ({expiry:g} s)")
         token_margin = _seconds("token_margin", token_margin, MIN_REQUEST_GAP, _DAY)
         if not (isinstance(retry_backoff, tuple) and len(retry_backoff) == 2):
-            raise ValueError(f"retry_backoff must be (first, maximum) seconds, got {retry_backoff!r}")
+            raise ApiValueError(f"retry_backoff must be (first, maximum) seconds, got {retry_backoff!r}")
         first = _seconds("retry_backoff[0]", retry_backoff[0], MIN_REQUEST_GAP, 3600.0)
         cap = _seconds("retry_backoff[1]", retry_backoff[1], first, 3600.0)
         self._ops = _as_ops(api)
         self.interval = interval
-        self.on_new_key = on_new_key
-        self.on_error = on_error
-        self.on_renewed = on_renewed
+        self.on_new_key, self.on_error, self.on_renewed = on_new_key, on_error, on_renewed
         self.name = name
-        self._clock = clock
-        self._sleep = sleep
+        self._clock, self._sleep = clock, sleep
         self._backoff = (first, cap)
-        self._expiry = expiry
-        self._token_margin = token_margin
+        self._expiry, self._token_margin = expiry, token_margin
         self._lock = threading.Lock()  # the state below
         self._lifecycle = threading.Lock()  # start() and stop() one at a time
         self._gate = threading.Lock()  # a request starts only while the manager is not stopping
@@ -132,8 +118,8 @@ class ListenKeyManager:
         self._key: Optional[str] = None
         self._key_gone = False
         self._last_renewed: Optional[float] = None
-        self._last_error: Optional[BaseException] = None
         self._expires_at: Optional[float] = None
+        self._last_error: Optional[BaseException] = None
         self._failures = 0
 
     def __repr__(self) -> str:
@@ -148,8 +134,6 @@ class ListenKeyManager:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    # state -------------------------------------------------------------------
-
     @property
     def uses_tokens(self) -> bool:
         """True when managing listen tokens (replaced before expiry) rather than keys (kept alive)."""
@@ -162,6 +146,7 @@ class ListenKeyManager:
 
     @property
     def running(self) -> bool:
+        """The renewal thread is alive and not stopping."""
         thread = self._thread
         return thread is not None and thread.is_alive() and not self._stopping.is_set()
 
@@ -189,13 +174,10 @@ class ListenKeyManager:
         with self._lock:
             return self._expires_at
 
-    # lifecycle ---------------------------------------------------------------
-
     def start(self) -> "ListenKeyManager":
         """Create the key now (raising if that fails), then keep it valid in the background.
 
-        Raises ``RuntimeError`` while a renewal thread is alive, including one that a timed-out
-        ``stop()`` left finishing its last request: there is never more than one.
+        ``RuntimeError`` while a renewal thread is alive (even one a timed-out ``stop()`` left).
         """
         with self._lifecycle:
             if self._thread is not None and self._thread.is_alive():
@@ -210,16 +192,14 @@ class ListenKeyManager:
         return self
 
     def stop(self, close: bool = True, timeout: Optional[float] = STOP_TIMEOUT) -> None:
-        """Stop renewing and close the key (unless ``close`` is False); return within ``timeout`` seconds.
+        """Stop renewing and close the key (unless ``close`` is False) within ``timeout`` seconds.
 
-        The renewal thread finishes a request already in flight, sends the DELETE, and ends;
-        ``stop()`` waits for that at most ``timeout`` seconds (default ``STOP_TIMEOUT``; None
-        waits as long as the client's own timeouts allow). When the time is up, nothing more
-        is sent: the key is left to expire, which is reported through ``on_error`` or logged.
-        Safe to call twice, from any thread, a callback included (it then returns at once).
+        The thread finishes a request in flight, sends the DELETE and ends; ``stop()`` waits for
+        that at most ``timeout`` (None: as long as the client's timeouts allow). After that the
+        thread sends nothing more and the key expires. Safe twice, from any thread or a callback.
         """
         if timeout is not None:
-            timeout = _seconds("timeout", timeout, 0.0, math.inf)
+            timeout = _seconds("timeout", timeout, 0.0, _DAY)
         deadline = None if timeout is None else time.monotonic() + timeout
         thread = self._thread
         if thread is threading.current_thread():  # from a callback: the thread ends after it
@@ -242,8 +222,6 @@ class ListenKeyManager:
                 self._close_on_exit = close and not self.uses_tokens
             self._stopping.set()
 
-    # the renewal thread -------------------------------------------------------
-
     def _run(self) -> None:
         while not self._wait(self._next_delay()):
             try:
@@ -263,12 +241,10 @@ class ListenKeyManager:
         try:
             self._send(self._ops.close, key, closing=True)  # type: ignore[union-attr]
         except _Stopped:
-            return
-        except ApiException as exc:
-            if exc.code != KEY_GONE:
-                self._failed(exc)
+            pass
         except Exception as exc:
-            self._failed(exc)
+            if not (isinstance(exc, ApiException) and exc.code == KEY_GONE):
+                self._failed(exc)
 
     def _send(self, operation: Callable[..., Any], *args: Any, closing: bool = False) -> Any:
         """Call ``operation`` unless stopping, never sooner than ``MIN_REQUEST_GAP`` after the last one."""
@@ -296,12 +272,11 @@ class ListenKeyManager:
             failures, error = self._failures, self._last_error
             renewed, expires = self._last_renewed, self._expires_at
         if failures:
-            first, cap = self._backoff
-            delay = min(cap, first * 2.0 ** min(failures - 1, 32))
+            delay = min(self._backoff[1], self._backoff[0] * 2.0 ** min(failures - 1, 32))
             retry_after = getattr(error, "retry_after", None)
-            if isinstance(retry_after, (int, float)) and math.isfinite(retry_after):
-                return max(delay, min(float(retry_after), _DAY))
-            return delay
+            if not (isinstance(retry_after, (int, float)) and math.isfinite(retry_after)):
+                return delay
+            return max(delay, min(float(retry_after), _DAY))
         assert renewed is not None and expires is not None
         if self.uses_tokens:
             lifetime = expires - renewed

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from conftest import API_KEY
 
 import binance_spot
 from binance_spot.testing import BinanceServer, FunctionTransport, respond
@@ -65,13 +64,15 @@ def test_call_api_returns_data_status_headers_or_data(client: binance_spot.ApiCl
     assert [r.method for r in server.requests] == ["POST", "POST", "PUT"]
 
 
-def test_call_api_path_params_host_and_files(client: binance_spot.ApiClient, server: BinanceServer) -> None:
+def test_call_api_path_params_host_and_files(
+    client: binance_spot.ApiClient, server: BinanceServer, api_key: str
+) -> None:
     with BinanceServer() as other:
         client.call_api(
             "/sapi/v1/{stream}",
             "POST",
             path_params={"stream": "userDataStream"},
-            header_params={"X-MBX-APIKEY": API_KEY},
+            header_params={"X-MBX-APIKEY": api_key},
             _host=other.url,
         )
         (request,) = other.requests
@@ -83,12 +84,12 @@ def test_call_api_path_params_host_and_files(client: binance_spot.ApiClient, ser
         client.call_api(PATH, "POST", _host="http://u:p@127.0.0.1:1")
 
 
-def test_request_and_the_rest_verbs(client: binance_spot.ApiClient, server: BinanceServer) -> None:
-    response = client.request("POST", f"{server.url}{PATH}", headers={"X-MBX-APIKEY": API_KEY})
+def test_request_and_the_rest_verbs(client: binance_spot.ApiClient, server: BinanceServer, api_key: str) -> None:
+    response = client.request("POST", f"{server.url}{PATH}", headers={"X-MBX-APIKEY": api_key})
     key = response.getheader("Content-Type") and response.data.decode().split('"')[3]
     assert key in server.listen_keys
     rest = client.rest_client
-    assert rest.PUT(f"{server.url}{PATH}", query_params={"listenKey": key}, headers={"X-MBX-APIKEY": API_KEY}).data
+    assert rest.PUT(f"{server.url}{PATH}", query_params={"listenKey": key}, headers={"X-MBX-APIKEY": api_key}).data
     assert server.requests[-1].query == f"listenKey={key}"
     with pytest.raises(binance_spot.NotFoundException):
         rest.GET(f"{server.url}/nothing?x=1", query_params=[("y", "2")])

@@ -30,7 +30,7 @@ def test_modules_of_the_classic_client() -> None:
     assert RestApiException is binance_spot.ApiException
     with binance_spot.ApiClient() as client:
         assert type(client.rest_client) is rest.RESTClientObject
-    assert isinstance(rest.RESTResponse, type) and rest.RESTResponse.__module__ == "binance_spot.rest"
+    assert isinstance(rest.RESTResponse, type) and rest.RESTResponse.__name__ == "RESTResponse"
     assert MarginStreamApi is binance_spot.MarginStreamApi
     assert InlineResponse200124 is binance_spot.InlineResponse200124
 
