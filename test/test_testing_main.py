@@ -129,7 +129,7 @@ def test_a_busy_port_is_one_line_and_exit_1(shells: list[Shell]) -> None:
     assert len(err.splitlines()) == 1 and "cannot listen on 127.0.0.1:" in err
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.35])
+@pytest.mark.parametrize("delay", [0.3, 0.5])
 def test_ctrl_c_during_start_up_prints_no_traceback(shells: list[Shell], delay: float) -> None:
     shell = Shell("--port", "0")
     shells.append(shell)

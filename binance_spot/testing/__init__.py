@@ -1,21 +1,43 @@
 """A local Binance for tests and demos: ``BinanceServer`` imitates the listen-key endpoints.
 
 It needs only the standard library, so applications can test their use of binance_spot
-(expiry, retirement, network faults) without touching Binance.
+(expiry, retirement, network faults) without touching Binance. Names are imported on first
+use, so ``python -m binance_spot.testing`` reaches its signal handlers quickly.
 """
 
-from binance_spot.testing._serve import MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES
-from binance_spot.testing.clock import ManualClock
-from binance_spot.testing.server import (
-    FAULT_KINDS,
-    LISTEN_KEY_VALIDITY,
-    MAX_TOKEN_VALIDITY_MS,
-    REQUEST_LOG_SIZE,
-    BinanceServer,
-    Recorded,
-)
-from binance_spot.testing.transport import FunctionTransport, respond
+from typing import TYPE_CHECKING
 
+from binance_spot._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from binance_spot.testing._serve import MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES
+    from binance_spot.testing.clock import ManualClock
+    from binance_spot.testing.server import (
+        FAULT_KINDS,
+        LISTEN_KEY_VALIDITY,
+        MAX_TOKEN_VALIDITY_MS,
+        REQUEST_LOG_SIZE,
+        BinanceServer,
+        Recorded,
+    )
+    from binance_spot.testing.transport import FunctionTransport, respond
+
+_SERVER = "binance_spot.testing.server"
+_SERVE = "binance_spot.testing._serve"
+_EXPORTS = {
+    "FAULT_KINDS": _SERVER,
+    "LISTEN_KEY_VALIDITY": _SERVER,
+    "MAX_BODY_BYTES": _SERVE,
+    "MAX_CONNECTIONS": _SERVE,
+    "MAX_HEAD_BYTES": _SERVE,
+    "MAX_TOKEN_VALIDITY_MS": _SERVER,
+    "REQUEST_LOG_SIZE": _SERVER,
+    "BinanceServer": _SERVER,
+    "ManualClock": "binance_spot.testing.clock",
+    "Recorded": _SERVER,
+    "FunctionTransport": "binance_spot.testing.transport",
+    "respond": "binance_spot.testing.transport",
+}
 __all__ = [
     "FAULT_KINDS",
     "LISTEN_KEY_VALIDITY",
@@ -30,3 +52,5 @@ __all__ = [
     "FunctionTransport",
     "respond",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)

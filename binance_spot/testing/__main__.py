@@ -9,7 +9,7 @@ import os
 import secrets
 import signal
 import sys
-import threading
+import time
 from collections.abc import Sequence
 from types import FrameType
 from typing import Optional
@@ -60,16 +60,52 @@ def _exports(url: str, api_key: str, secret: str, from_env: set[str]) -> list[st
     return lines
 
 
+class _Stop(Exception):
+    """Raised by the signal handler: unlike ``Event.set()`` there, it cannot deadlock on a lock."""
+
+
+def _on_signal(signum: int, frame: Optional[FrameType]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # one signal stops; more would interrupt the stop
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise _Stop
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Print the export lines, then serve until told to stop."""
-    stop = threading.Event()
+    """Print the export lines, then serve until Ctrl-C or SIGTERM."""
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    server = None
+    try:
+        args = _parser().parse_args(argv)
+        api_key, secret, from_env = _credentials(args)
+        from binance_spot.testing.server import BinanceServer
 
-    def on_signal(signum: int, frame: Optional[FrameType]) -> None:
-        stop.set()
+        server = BinanceServer(
+            api_keys=args.api_keys,
+            secret_keys={key: secret for key in (args.api_keys or [api_key])},
+            retired=args.retired,
+            host=args.host,
+            port=args.port,
+            access_log=None if args.quiet else sys.stderr,
+        )
+        try:
+            server.start()
+        except (OSError, OverflowError, ValueError) as exc:  # busy port, unknown host, port out of range
+            print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+            return EXIT_CANNOT_LISTEN
+        print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
+        print(f"{PROG}: serving at {server.url}; Ctrl-C stops it", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(3600)
+    except _Stop:
+        return EXIT_OK
+    finally:
+        if server is not None:
+            server.stop()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    args = _parser().parse_args(argv)
+
+def _credentials(args: argparse.Namespace) -> tuple[str, str, set[str]]:
+    """The API key and secret to serve with, and which of them came from the environment."""
     from_env = set()
     api_key = (args.api_keys or [None])[0] or os.environ.get("BINANCE_API_KEY")
     if api_key is None:
@@ -81,28 +117,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         secret = secrets.token_hex(32)
     elif not args.secret_key:
         from_env.add("BINANCE_SECRET_KEY")
-
-    from binance_spot.testing.server import BinanceServer
-
-    server = BinanceServer(
-        api_keys=args.api_keys,
-        secret_keys={key: secret for key in (args.api_keys or [api_key])},
-        retired=args.retired,
-        host=args.host,
-        port=args.port,
-        access_log=None if args.quiet else sys.stderr,
-    )
-    try:
-        server.start()
-    except (OSError, OverflowError, ValueError) as exc:  # busy port, unknown host, port out of range
-        print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_LISTEN
-    with server:
-        print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
-        print(f"{PROG}: serving at {server.url}; Ctrl-C stops it", file=sys.stderr, flush=True)
-        while not stop.wait(0.5):  # a timeout keeps Ctrl-C responsive on Windows too
-            pass
-    return EXIT_OK
+    return api_key, secret, from_env
 
 
 if __name__ == "__main__":
