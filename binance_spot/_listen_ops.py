@@ -7,8 +7,8 @@ the answer carries one, so a local clock that is off cannot make a token look de
 
 import email.utils
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, Protocol, Union
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Union
 
 from binance_spot.exceptions import InvalidResponseException
 
@@ -156,7 +156,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
-def _date_of(headers: Any) -> Optional[float]:
+def _date_of(headers: Any) -> float | None:
     """The ``Date`` header as a POSIX time, or None when absent or malformed."""
     if not isinstance(headers, Mapping):
         return None

@@ -1,8 +1,8 @@
 """Fixtures shared by the tests: a local Binance server and a client pointed at it."""
 
 import time
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 

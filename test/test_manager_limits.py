@@ -6,8 +6,8 @@ Each test bounds its own runtime with short client timeouts and short ``stop()``
 import math
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 

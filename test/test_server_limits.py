@@ -29,7 +29,7 @@ def exchange(server: BinanceServer, data: bytes, timeout: float = 2.0) -> bytes:
         try:
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
-        except (socket.timeout, ConnectionResetError):  # socket.timeout is TimeoutError from 3.10 on
+        except (TimeoutError, ConnectionResetError):  # socket.timeout is TimeoutError from 3.10 on
             pass
     return b"".join(chunks)
 

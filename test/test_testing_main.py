@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
@@ -22,7 +21,7 @@ EXPORT = re.compile(r"export (BINANCE_[A-Z_]+)(?:=(\S+)|  # from your environmen
 class Shell:
     """The server running as a shell would run it, with the export lines it printed."""
 
-    def __init__(self, *args: str, env: Optional[dict[str, str]] = None) -> None:
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         base = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
         base["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
         self.process = subprocess.Popen(
@@ -33,10 +32,10 @@ class Shell:
             stderr=subprocess.PIPE,
             text=True,
         )
-        self.exports: dict[str, Optional[str]] = {}
+        self.exports: dict[str, str | None] = {}
         self.lines: list[str] = []
 
-    def read_exports(self) -> dict[str, Optional[str]]:
+    def read_exports(self) -> dict[str, str | None]:
         assert self.process.stdout is not None
         ready, _, _ = select.select([self.process.stdout], [], [], 8)
         assert ready, "no export lines printed"
@@ -67,7 +66,7 @@ def shells() -> Iterator[list[Shell]]:
         shell.kill()
 
 
-def token_request(host: str, api_key: str, secret: Optional[str]) -> binance_spot.MarginListenToken:
+def token_request(host: str, api_key: str, secret: str | None) -> binance_spot.MarginListenToken:
     config = binance_spot.Configuration(host=host, api_key={"X-MBX-APIKEY": api_key})
     config.secret_key = secret
     config.request_timeout = (2.0, 2.0)
