@@ -8,7 +8,7 @@ the answer carries one, so a local clock that is off cannot make a token look de
 import email.utils
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias
 
 from binance_spot.exceptions import InvalidResponseException
 
@@ -48,9 +48,9 @@ class ListenTokenOps(Protocol):
     def create(self) -> ListenToken: ...
 
 
-Ops = Union[ListenKeyOps, ListenTokenOps]
+Ops = ListenKeyOps | ListenTokenOps
 #: What ``ListenKeyManager`` accepts.
-ListenKeySource = Union["MarginStreamApi", ListenKeyOps, ListenTokenOps]
+ListenKeySource: TypeAlias = "MarginStreamApi | ListenKeyOps | ListenTokenOps"
 
 
 def _field(result: Any, attribute: str, wire_name: str) -> Any:
