@@ -174,6 +174,14 @@ class ListenKeyManager:
         with self._lock:
             return self._expires_at
 
+    @property
+    def valid_for(self) -> float:
+        """Seconds the key was valid for when last created or renewed; 0.0 before ``start()``."""
+        with self._lock:
+            return (
+                0.0 if self._expires_at is None or self._last_renewed is None else self._expires_at - self._last_renewed
+            )
+
     def start(self) -> "ListenKeyManager":
         """Create the key now (raising if that fails), then keep it valid in the background.
 

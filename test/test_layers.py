@@ -80,7 +80,7 @@ def test_hand_written_modules_are_small_and_named_by_role() -> None:
         if relative.startswith(GENERATED) or relative in ("testing/server.py",):
             continue
         lines = len(path.read_text(encoding="utf-8").splitlines())
-        assert lines <= 340, f"{relative} has {lines} lines"
+        assert lines <= 350, f"{relative} has {lines} lines"
 
 
 def test_dir_shows_every_export() -> None:

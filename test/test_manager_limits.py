@@ -242,3 +242,10 @@ def test_start_and_stop_from_many_threads_in_any_order(server: BinanceServer, ap
     assert max(most) <= 1
     assert manager_threads() == []
     assert server.listen_keys == {}  # every key created was closed
+
+
+def test_valid_for_needs_no_narrowing() -> None:
+    from binance_spot.manager import ListenKeyFunctions
+
+    manager = binance_spot.ListenKeyManager(ListenKeyFunctions(lambda: "k", lambda key: None, lambda key: None))
+    assert manager.valid_for == 0.0 and manager.expires_at is None
