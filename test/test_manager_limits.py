@@ -247,5 +247,5 @@ def test_start_and_stop_from_many_threads_in_any_order(server: BinanceServer, ap
 def test_valid_for_needs_no_narrowing() -> None:
     from binance_spot.manager import ListenKeyFunctions
 
-    manager = binance_spot.ListenKeyManager(ListenKeyFunctions(lambda: "k", lambda key: None, lambda key: None))
+    manager = ListenKeyManager(ListenKeyFunctions(lambda: "k", lambda key: None, lambda key: None))
     assert manager.valid_for == 0.0 and manager.expires_at is None
