@@ -162,7 +162,10 @@ def _pool_manager(configuration: Configuration, pools_size: int) -> urllib3.Pool
 
 
 def _connection_error(request: Request, exc: BaseException) -> ApiConnectionError:
-    timed_out = isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError))
+    # NewConnectionError (refused, name not resolved) subclasses ConnectTimeoutError in urllib3.
+    timed_out = isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError)) and not isinstance(
+        exc, urllib3.exceptions.NewConnectionError
+    )
     kind = ApiTimeoutError if timed_out else ApiConnectionError
     cause = redact_text(str(exc))
     error = kind(reason=f"{request.method} {request.path}: no answer ({type(exc).__name__}: {cause})")

@@ -53,7 +53,7 @@ def test_example_runs(ident: str, code: str, docs_server: BinanceServer, tmp_pat
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0 and " passed" in result.stdout and "failed" not in result.stdout, result.stdout
         return
-    talks_to_binance = PRODUCTION in code or "BINANCE_HOST" in code
+    talks_to_binance = PRODUCTION in code or "BINANCE_HOST" in code or "BINANCE_API_KEY" in code
     exec(compile(code.replace(PRODUCTION, server.url), ident, "exec"), {"__name__": "__docs__"})
     if talks_to_binance:
         assert server.requests, f"{ident} sent nothing to the server"

@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import os
 import re
 from pathlib import Path
 
@@ -14,17 +15,26 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 EXAMPLES = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
 
 
-def run(source: str, server: BinanceServer) -> str:
-    binance_spot.Configuration.set_default(binance_spot.Configuration(host=server.url))
+def run(source: str, server: BinanceServer, **env: str) -> str:
+    """Run ``source`` as a reader would after pasting the local server's export lines."""
+    saved = dict(os.environ)
+    os.environ.update({"BINANCE_HOST": server.url, **env})
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(source, str(README), "exec"), {"__name__": "__readme__"})
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(source, str(README), "exec"), {"__name__": "__readme__"})
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     return out.getvalue()
 
 
 def example(marker: str) -> str:
     (source,) = [e for e in EXAMPLES if marker in e]
     return source
+
+
+SIGNING = {"BINANCE_API_KEY": "YOUR_API_KEY", "BINANCE_SECRET_KEY": "YOUR_SECRET_KEY"}
 
 
 def test_every_example_is_covered() -> None:
@@ -42,7 +52,7 @@ def test_migration_example_signs_with_the_secret() -> None:
     # Signatures carry the real time, so this server keeps the real clock.
     secrets = {"YOUR_API_KEY": "YOUR_SECRET_KEY"}
     with BinanceServer(retired=True, secret_keys=secrets) as server:
-        printed = run(example("configuration.secret_key"), server)
+        printed = run(example("configuration.secret_key"), server, **SIGNING)
         (expiry,) = server.tokens.values()
         assert printed == f"token valid until {expiry}\n"
         methods = [(r.method, r.path) for r in server.requests]
@@ -60,7 +70,7 @@ def test_migration_example_signs_with_the_secret() -> None:
 def test_migration_example_with_a_wrong_secret_is_refused() -> None:
     with BinanceServer(secret_keys={"YOUR_API_KEY": "another secret"}) as server:
         with pytest.raises(binance_spot.BadRequestException) as caught:
-            run(example("configuration.secret_key"), server)
+            run(example("configuration.secret_key"), server, **SIGNING)
     assert caught.value.code == -1022
 
 

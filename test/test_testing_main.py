@@ -147,3 +147,42 @@ def test_ctrl_c_during_start_up_prints_no_traceback(shells: list[Shell], extra: 
     code, err = shell.stop(signal.SIGINT)
     assert code == 0, err
     assert "Traceback" not in err
+
+
+RUNNER = """
+import re, sys, traceback
+from pathlib import Path
+failed = 0
+for name in sys.argv[1:]:
+    text = Path(name).read_text(encoding="utf-8")
+    for number, code in enumerate(re.findall(r"^```python\\n(.*?)^```", text, re.S | re.M), 1):
+        try:
+            exec(compile(code, f"{name}#{number}", "exec"), {"__name__": "__example__"})
+        except BaseException:
+            failed += 1
+            print(f"FAILED {name}#{number}", file=sys.stderr)
+            traceback.print_exc()
+sys.exit(failed)
+"""
+
+
+def test_every_example_runs_as_written_after_the_export_lines(shells: list[Shell]) -> None:
+    """The newcomer's path: start the server, paste its export lines, run any example unchanged."""
+    shell = Shell("--port", "0", "--quiet")
+    shells.append(shell)
+    exports = {name: value for name, value in shell.read_exports().items() if value}
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "test/seed/MarginStreamApi.md"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
+    env.update(exports, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, *map(str, documents)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Exception when calling MarginStreamApi->sapi_v1_user_data_stream_post" not in done.stdout
+    code, err = shell.stop()
+    assert code == 0
