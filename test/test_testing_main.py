@@ -185,4 +185,5 @@ def test_every_example_runs_as_written_after_the_export_lines(shells: list[Shell
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Exception when calling MarginStreamApi->sapi_v1_user_data_stream_post" not in done.stdout
     code, err = shell.stop()
+    assert "Traceback" not in err
     assert code == 0
