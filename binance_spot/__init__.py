@@ -14,18 +14,42 @@ if TYPE_CHECKING:
     from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
     from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
     from binance_spot.api.margin_stream_api import MarginStreamApi
+    from binance_spot.models.account_balance import AccountBalance
+    from binance_spot.models.balance_update import BalanceUpdate
+    from binance_spot.models.event_stream_terminated import EventStreamTerminated
+    from binance_spot.models.execution_report import ExecutionReport
+    from binance_spot.models.external_lock_update import ExternalLockUpdate
     from binance_spot.models.inline_response200124 import InlineResponse200124
+    from binance_spot.models.list_status import ListStatus
+    from binance_spot.models.list_status_order import ListStatusOrder
+    from binance_spot.models.listen_key_expired import ListenKeyExpired
+    from binance_spot.models.margin_level_status_change import MarginLevelStatusChange
     from binance_spot.models.margin_listen_token import MarginListenToken
     from binance_spot.models.margin_risk_listen_key import MarginRiskListenKey
+    from binance_spot.models.outbound_account_position import OutboundAccountPosition
+    from binance_spot.models.server_shutdown import ServerShutdown
+    from binance_spot.models.user_liability_change import UserLiabilityChange
 
 __all__ = [
     "__version__",
     "MarginListenTokenApi",
     "MarginRiskStreamApi",
     "MarginStreamApi",
+    "AccountBalance",
+    "BalanceUpdate",
+    "EventStreamTerminated",
+    "ExecutionReport",
+    "ExternalLockUpdate",
     "InlineResponse200124",
+    "ListStatus",
+    "ListStatusOrder",
+    "ListenKeyExpired",
+    "MarginLevelStatusChange",
     "MarginListenToken",
     "MarginRiskListenKey",
+    "OutboundAccountPosition",
+    "ServerShutdown",
+    "UserLiabilityChange",
     *_exports.__all__,
     *_exports.LAZY,
 ]
@@ -37,9 +61,21 @@ __getattr__, __dir__ = lazy_exports(
         "MarginListenTokenApi": "binance_spot.api.margin_listen_token_api",
         "MarginRiskStreamApi": "binance_spot.api.margin_risk_stream_api",
         "MarginStreamApi": "binance_spot.api.margin_stream_api",
+        "AccountBalance": "binance_spot.models.account_balance",
+        "BalanceUpdate": "binance_spot.models.balance_update",
+        "EventStreamTerminated": "binance_spot.models.event_stream_terminated",
+        "ExecutionReport": "binance_spot.models.execution_report",
+        "ExternalLockUpdate": "binance_spot.models.external_lock_update",
         "InlineResponse200124": "binance_spot.models.inline_response200124",
+        "ListStatus": "binance_spot.models.list_status",
+        "ListStatusOrder": "binance_spot.models.list_status_order",
+        "ListenKeyExpired": "binance_spot.models.listen_key_expired",
+        "MarginLevelStatusChange": "binance_spot.models.margin_level_status_change",
         "MarginListenToken": "binance_spot.models.margin_listen_token",
         "MarginRiskListenKey": "binance_spot.models.margin_risk_listen_key",
+        "OutboundAccountPosition": "binance_spot.models.outbound_account_position",
+        "ServerShutdown": "binance_spot.models.server_shutdown",
+        "UserLiabilityChange": "binance_spot.models.user_liability_change",
         **_exports.LAZY,
     },
     __all__,

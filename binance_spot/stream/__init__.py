@@ -1,0 +1,1 @@
+"""Margin user-data and risk streams over WebSocket (placeholder, filled below)."""
