@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl
 
 from binance_spot._redact import redact_text
 from binance_spot.testing._serve import MAX_BODY_BYTES, BoundedHandler, BoundedServer
+from binance_spot.testing.streams import StreamsMixin
 
 __all__ = [
     "FAULT_KINDS",
@@ -408,6 +409,8 @@ class _Handler(BoundedHandler):
 
     def _handle(self) -> None:
         app = cast(_HTTPServer, self.server).app
+        if self.headers.get("Upgrade", "").lower() == "websocket":
+            return app._serve_websocket(self)  # the WebSocket API and risk stream: testing/streams.py
         body = self._read_body()
         if body is None:
             return
@@ -483,7 +486,7 @@ class _Handler(BoundedHandler):
         self.close_connection = True
 
 
-class BinanceServer:
+class BinanceServer(StreamsMixin):
     """Binance's listen-key and listen-token endpoints on localhost, with faults on demand.
 
     Use it as a context manager; ``url`` is where clients should point. State is kept in

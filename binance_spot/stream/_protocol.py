@@ -1,0 +1,238 @@
+"""The two wire protocols, one connection each, without I/O (in the manner of h11).
+
+``UserDataSession`` speaks the WebSocket API: request/response envelopes, the listen-token
+subscription and its renewal on the same connection, routing by ``subscriptionId``.
+``RiskSession`` reads the risk stream's bare events. A session turns received text into
+events and says when it is ``interrupted`` (the connection must be replaced) and why.
+"""
+
+import json
+import logging
+import math
+from typing import Any, NamedTuple, Optional, Union
+
+from binance_spot.stream.errors import InvalidListenToken, StreamRequestError
+from binance_spot.stream.event import Event, parse_event
+
+__all__ = ["MIN_RENEW_SPACING", "RESPONSE_TIMEOUT", "Credential", "Interrupted", "RiskSession", "UserDataSession"]
+
+logger = logging.getLogger("binance_spot.stream")
+
+#: Seconds to wait for the answer to a request before giving the connection up.
+RESPONSE_TIMEOUT = 10.0
+#: No two token renewals closer together than this, whatever the token's lifetime says.
+MIN_RENEW_SPACING = 0.02
+#: A renewal never waits past this fraction of the token's lifetime.
+RENEW_FRACTION = 0.9
+INVALID_TOKEN = -1209
+IDS_EXHAUSTED = -2042
+
+
+class Credential(NamedTuple):
+    """A listen token (or risk listen key) and the seconds it stays valid from when it was made."""
+
+    secret: str
+    lifetime: float
+
+    def __repr__(self) -> str:
+        return f"Credential(secret='***', lifetime={self.lifetime!r})"
+
+
+class Interrupted(NamedTuple):
+    """Why a connection must be replaced; ``retry_after`` seconds the server asked to wait."""
+
+    reason: str
+    retry_after: float = 0.0
+
+
+def token_lifetime(expiration_ms: Any, requested: float, wall: float) -> float:
+    """Seconds a new token stays valid: its ``expirationTime`` against our clock, unless our
+    clock and the server's disagree so much that the answer is absurd; then what we asked for."""
+    if isinstance(expiration_ms, (int, float)) and math.isfinite(expiration_ms):
+        if expiration_ms > 1e14:  # microseconds, as in one of Binance's examples
+            expiration_ms /= 1000.0
+        left = expiration_ms / 1000.0 - wall
+        if 0 < left <= requested + 1.0:
+            return float(left)
+    return requested
+
+
+def _decode(text: Union[str, bytes]) -> Optional[dict[str, Any]]:
+    try:
+        message = json.loads(text)
+    except ValueError:
+        logger.warning("ignored a frame that is not JSON (%d bytes)", len(text))
+        return None
+    return message if isinstance(message, dict) else None
+
+
+class UserDataSession:
+    """A listen-token subscription on one WebSocket API connection."""
+
+    def __init__(self, renew_before: float) -> None:
+        self.renew_before = renew_before
+        self.live = False
+        self.finished = False
+        self.interrupted: Optional[Interrupted] = None
+        self.subscription_ids: set[int] = set()
+        self._next_id = 0
+        self._pending: dict[str, tuple[str, float, float]] = {}  # id -> (method, sent at, token expiry)
+        self._token_at = self._expires_at = math.inf
+        self._renew_not_before = -math.inf
+        self._closing = False
+
+    def url(self, base: str, credential: Credential) -> str:
+        return base
+
+    def _request(self, method: str, params: dict[str, Any], now: float, expiry: float = math.inf) -> str:
+        self._next_id += 1
+        ident = str(self._next_id)
+        self._pending[ident] = (method, now, expiry)
+        return json.dumps({"id": ident, "method": method, "params": params}, separators=(",", ":"))
+
+    def open(self, credential: Credential, now: float) -> list[str]:
+        """The frames to send once connected: the subscription."""
+        return self.renew(credential, now)
+
+    def renew(self, credential: Credential, now: float) -> list[str]:
+        """Subscribe again with a new token: Binance extends the subscription on this connection."""
+        self._renew_not_before = now + MIN_RENEW_SPACING
+        expiry = now + credential.lifetime
+        params = {"listenToken": credential.secret}
+        return [self._request("userDataStream.subscribe.listenToken", params, now, expiry)]
+
+    def renew_failed(self, now: float) -> None:
+        """Creating the next token failed: try again soon, but not in a tight loop."""
+        left = self._expires_at - now
+        self._renew_not_before = now + max(MIN_RENEW_SPACING, min(5.0, left / 4))
+
+    def renew_at(self) -> float:
+        """When to create the next token; infinite while a renewal is on its way or before live."""
+        if not self.live or self._closing or any(m.endswith("listenToken") for m, _, _ in self._pending.values()):
+            return math.inf
+        lifetime = self._expires_at - self._token_at
+        due = self._expires_at - min(self.renew_before, RENEW_FRACTION * lifetime)
+        return max(due, self._renew_not_before)
+
+    def deadline(self) -> float:
+        """When ``check`` next has something to decide."""
+        oldest = min((sent for _, sent, _ in self._pending.values()), default=math.inf)
+        return min(self.renew_at(), oldest + RESPONSE_TIMEOUT)
+
+    def check(self, now: float) -> None:
+        if any(now - sent >= RESPONSE_TIMEOUT for _, sent, _ in self._pending.values()):
+            self.interrupted = self.interrupted or Interrupted("no_response")
+
+    def close(self, now: float) -> list[str]:
+        """Unsubscribe (all of this connection's subscriptions) before the socket is closed."""
+        self._closing = True
+        if not self.subscription_ids:
+            self.finished = True
+            return []
+        return [self._request("userDataStream.unsubscribe", {}, now)]
+
+    def receive(self, text: Union[str, bytes], now: float, wall: float) -> list[Event]:
+        message = _decode(text)
+        if message is None:
+            return []
+        payload = message.get("event")
+        if isinstance(payload, dict):
+            return self._event(payload, message.get("subscriptionId"))
+        if "id" in message:
+            self._response(message, wall)
+        return []
+
+    def _event(self, payload: dict[str, Any], subscription_id: Any) -> list[Event]:
+        kind = payload.get("e")
+        if subscription_id is None:
+            if kind == "serverShutdown":
+                self.interrupted = self.interrupted or Interrupted("server_shutdown")
+            return []
+        if subscription_id not in self.subscription_ids:
+            return []  # another subscription's event: routed by subscriptionId, not ours
+        if kind == "eventStreamTerminated":
+            self.subscription_ids.discard(subscription_id)
+            if self._closing:
+                self.finished = not self.subscription_ids
+            else:
+                self.interrupted = self.interrupted or Interrupted("subscription_terminated")
+            return []
+        return [parse_event(payload, subscription_id)]
+
+    def _response(self, message: dict[str, Any], wall: float) -> None:
+        pending = self._pending.pop(str(message.get("id")), None)
+        if pending is None:
+            return
+        method, sent, expiry = pending
+        result = message.get("result")
+        if message.get("status") == 200:
+            if method == "userDataStream.unsubscribe":
+                self.finished = True
+                return
+            ident = result.get("subscriptionId") if isinstance(result, dict) else None
+            if not isinstance(ident, int):
+                self.interrupted = self.interrupted or Interrupted("bad_response")
+                return
+            self.subscription_ids.add(ident)
+            self._token_at, self._expires_at = sent, expiry
+            self.live = True
+            return
+        self._failed(method, message, wall)
+
+    def _failed(self, method: str, message: dict[str, Any], wall: float) -> None:
+        error = message.get("error") if isinstance(message.get("error"), dict) else {}
+        code, msg = error.get("code"), str(error.get("msg", "no message"))
+        status = message.get("status") if isinstance(message.get("status"), int) else None
+        if code == INVALID_TOKEN:
+            raise InvalidListenToken(code, msg, status)
+        if self._closing:
+            self.finished = True
+            return
+        logger.warning("%s failed: %s", method, StreamRequestError(code, msg, status))
+        data = error.get("data") if isinstance(error.get("data"), dict) else {}
+        retry_after = token_lifetime(data.get("retryAfter"), 3600.0, wall) if "retryAfter" in data else 0.0
+        reason = "subscription_ids_exhausted" if code == IDS_EXHAUSTED else "request_failed"
+        self.interrupted = self.interrupted or Interrupted(reason, retry_after)
+
+
+class RiskSession:
+    """The risk stream: a listen key in the URL, bare events, no requests."""
+
+    def __init__(self) -> None:
+        self.live = False
+        self.finished = False
+        self.interrupted: Optional[Interrupted] = None
+
+    def url(self, base: str, credential: Credential) -> str:
+        return f"{base}/ws/{credential.secret}"
+
+    def open(self, credential: Credential, now: float) -> list[str]:
+        self.live = True
+        return []
+
+    def renew(self, credential: Credential, now: float) -> list[str]:
+        return []
+
+    def renew_failed(self, now: float) -> None:
+        """Keys are kept alive by ``ListenKeyManager``, not by the session."""
+
+    def renew_at(self) -> float:
+        return math.inf
+
+    deadline = renew_at
+
+    def check(self, now: float) -> None:
+        """No requests, so nothing can time out."""
+
+    def close(self, now: float) -> list[str]:
+        self.finished = True
+        return []
+
+    def receive(self, text: Union[str, bytes], now: float, wall: float) -> list[Event]:
+        message = _decode(text)
+        if message is None:
+            return []
+        if message.get("e") == "listenKeyExpired":
+            self.interrupted = self.interrupted or Interrupted("listen_key_expired")
+            return []
+        return [parse_event(message)]
