@@ -91,8 +91,8 @@ class _Hub:
         handler.connection.settimeout(None)
         with self.lock:
             self.opened += 1
-            client = _Client(self.opened, WebSocketConnection(handler.connection, handler.rfile), path, time.monotonic())
-            client.listen_key = listen_key
+            ws = WebSocketConnection(handler.connection, handler.rfile)
+            client = _Client(self.opened, ws, path, time.monotonic(), listen_key)
             self.clients.append(client)
         try:
             while True:
