@@ -1,1 +1,44 @@
-"""Margin user-data and risk streams over WebSocket (placeholder, filled below)."""
+"""Margin user data and margin risk events over WebSocket, kept alive across renewals and reconnects.
+
+Needs the optional extra: ``pip install 'binance_spot[stream]'`` (``websockets``). Importing
+this package works without it; creating a stream then says how to install it.
+See docs/Streams.md.
+"""
+
+from typing import TYPE_CHECKING
+
+from binance_spot._lazy import lazy_exports
+from binance_spot.stream.errors import InvalidListenToken, StreamError, StreamRequestError
+from binance_spot.stream.event import Event, EventFieldError, Gap, UnknownEvent, parse_event
+
+if TYPE_CHECKING:
+    from binance_spot.stream._async import AsyncMarginRiskStream, AsyncMarginUserDataStream
+    from binance_spot.stream._margin import MarginRiskStream, MarginUserDataStream
+    from binance_spot.stream._sync import StreamClosed
+
+__all__ = [
+    "AsyncMarginRiskStream",
+    "AsyncMarginUserDataStream",
+    "Event",
+    "EventFieldError",
+    "Gap",
+    "InvalidListenToken",
+    "MarginRiskStream",
+    "MarginUserDataStream",
+    "StreamClosed",
+    "StreamError",
+    "StreamRequestError",
+    "UnknownEvent",
+    "parse_event",
+]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "AsyncMarginRiskStream": "binance_spot.stream._async",
+        "AsyncMarginUserDataStream": "binance_spot.stream._async",
+        "MarginRiskStream": "binance_spot.stream._margin",
+        "MarginUserDataStream": "binance_spot.stream._margin",
+        "StreamClosed": "binance_spot.stream._sync",
+    },
+)

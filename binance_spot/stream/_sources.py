@@ -1,0 +1,143 @@
+"""Where credentials and settings come from, shared by the sync and asyncio streams.
+
+The REST calls (a new listen token, a risk listen key) are blocking; the asyncio stream
+runs them in a worker thread.
+"""
+
+import logging
+import math
+import random
+import time
+from collections.abc import Callable
+from typing import Any, Optional
+
+from binance_spot.exceptions import ApiException
+from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
+from binance_spot.stream._core import Supervisor, websocket_urls
+from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, token_lifetime
+from binance_spot.stream._reconnect import Reconnector
+
+__all__ = ["RiskKeySource", "Settings", "TokenSource", "fatal", "retry_after"]
+
+logger = logging.getLogger("binance_spot.stream")
+
+#: Seconds to wait for the first subscription before ``start()`` gives up.
+OPEN_TIMEOUT = 10.0
+#: While the stream is closing: how long to wait for the unsubscribe to be confirmed.
+UNSUBSCRIBE_TIMEOUT = 0.5
+#: The longest the network side waits before looking at ``close()`` again.
+POLL = 0.1
+
+
+def fatal(exc: BaseException) -> bool:
+    """Errors retrying cannot fix: refused credentials, bad parameters, a retired endpoint."""
+    status = getattr(exc, "status", None)
+    return isinstance(exc, ApiException) and isinstance(status, int) and status in (400, 401, 403, 404, 405, 410)
+
+
+def retry_after(exc: BaseException) -> float:
+    value = getattr(exc, "retry_after", None)
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
+
+
+class Settings:
+    """The validated knobs of a stream (see ``MarginUserDataStream`` for their meaning)."""
+
+    def __init__(
+        self,
+        api_client: Any,
+        *,
+        max_queue: int,
+        backoff: tuple[float, float],
+        max_connection_age: float,
+        open_timeout: float,
+        ws_url: Optional[str],
+        risk_url: Optional[str],
+    ) -> None:
+        if not isinstance(max_queue, int) or max_queue < 2:
+            raise ValueError("max_queue must be an integer >= 2")
+        if not (math.isfinite(open_timeout) and open_timeout > 0):
+            raise ValueError("open_timeout must be a positive number of seconds")
+        self.api_client = api_client
+        self.max_queue = max_queue
+        self.open_timeout = float(open_timeout)
+        self.max_connection_age = float(max_connection_age)
+        self.backoff = backoff
+        api, risk = websocket_urls(api_client.configuration.host) if not (ws_url and risk_url) else ("", "")
+        self.ws_url, self.risk_url = ws_url or api, (risk_url or risk).rstrip("/")
+        Reconnector(backoff, random.random)  # validates backoff now, before any byte is sent
+        if not (math.isfinite(max_connection_age) and 0 < max_connection_age <= 24 * 3600):
+            raise ValueError("max_connection_age must be a number of seconds in (0, 86400]")
+
+    def supervisor(self, new_session: Callable[[], Any]) -> Supervisor:
+        return Supervisor(new_session, Reconnector(self.backoff, random.random), self.max_connection_age)
+
+
+class TokenSource:
+    """A new listen token from ``POST /sapi/v1/userListenToken`` for every (re)subscription."""
+
+    def __init__(self, api_client: Any, symbol: Optional[str], validity: float, renew_before: float) -> None:
+        if symbol is not None and (not isinstance(symbol, str) or not symbol.isalnum()):
+            raise ValueError("symbol must be an isolated margin symbol such as 'BNBUSDT'")
+        if not (math.isfinite(validity) and 0.001 <= validity <= 86400):
+            raise ValueError("token_validity must be seconds in [0.001, 86400]")
+        if not (math.isfinite(renew_before) and renew_before > 0):
+            raise ValueError("renew_before must be a positive number of seconds")
+        from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
+
+        self.api = MarginListenTokenApi(api_client)
+        self.symbol, self.validity, self.renew_before = symbol, float(validity), float(renew_before)
+        self.on_new_key: Optional[Callable[[], None]] = None
+
+    def new_session(self) -> UserDataSession:
+        return UserDataSession(self.renew_before)
+
+    def start(self) -> None:
+        """Nothing to keep alive: each token is replaced, never extended."""
+
+    def __call__(self) -> Credential:
+        isolated = True if self.symbol else None
+        made = self.api.sapi_v1_user_listen_token_post(
+            symbol=self.symbol, is_isolated=isolated, validity=max(1, int(self.validity * 1000))
+        )
+        return Credential(made.token, token_lifetime(made.expiration_time, self.validity, time.time()))
+
+    def close(self) -> None:
+        """Tokens cannot be closed; the unsubscribe ends the stream."""
+
+
+class RiskKeySource:
+    """The risk stream's listen key: created on every connection (Binance returns the active
+    key, extended, or a new one) and kept alive meanwhile by a ``ListenKeyManager``."""
+
+    def __init__(self, api_client: Any, keepalive_interval: float) -> None:
+        from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
+
+        api = MarginRiskStreamApi(api_client)
+        self.ops = ListenKeyFunctions(
+            api.sapi_v1_margin_listen_key_post,
+            lambda key: api.sapi_v1_margin_listen_key_put(listen_key=key),
+            lambda key: api.sapi_v1_margin_listen_key_delete(listen_key=key),
+        )
+        self.manager = ListenKeyManager(
+            self.ops, interval=keepalive_interval, on_new_key=self._changed, name="MarginRiskStream"
+        )
+        self.current: Optional[str] = None
+        self.on_new_key: Optional[Callable[[], None]] = None
+
+    def new_session(self) -> RiskSession:
+        return RiskSession()
+
+    def start(self) -> None:
+        self.manager.start()
+
+    def _changed(self, old: Optional[str], new: str) -> None:
+        if new != self.current and self.on_new_key is not None:
+            self.on_new_key()
+
+    def __call__(self) -> Credential:
+        self.current = self.ops.create()
+        return Credential(self.current, math.inf)
+
+    def close(self) -> None:
+        self.manager.stop()
