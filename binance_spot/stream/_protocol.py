@@ -66,6 +66,10 @@ def _decode(text: Union[str, bytes]) -> Optional[dict[str, Any]]:
     return message if isinstance(message, dict) else None
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 class UserDataSession:
     """A listen-token subscription on one WebSocket API connection."""
 
@@ -180,7 +184,7 @@ class UserDataSession:
         self._failed(method, message, wall)
 
     def _failed(self, method: str, message: dict[str, Any], wall: float) -> None:
-        error = message.get("error") if isinstance(message.get("error"), dict) else {}
+        error = _object(message.get("error"))
         code, msg = error.get("code"), str(error.get("msg", "no message"))
         status = message.get("status") if isinstance(message.get("status"), int) else None
         if code == INVALID_TOKEN:
@@ -189,7 +193,7 @@ class UserDataSession:
             self.finished = True
             return
         logger.warning("%s failed: %s", method, StreamRequestError(code, msg, status))
-        data = error.get("data") if isinstance(error.get("data"), dict) else {}
+        data = _object(error.get("data"))
         retry_after = token_lifetime(data.get("retryAfter"), 3600.0, wall) if "retryAfter" in data else 0.0
         reason = "subscription_ids_exhausted" if code == IDS_EXHAUSTED else "request_failed"
         self.interrupted = self.interrupted or Interrupted(reason, retry_after)

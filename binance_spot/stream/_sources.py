@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Optional
 
-from binance_spot.exceptions import ApiException
+from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
 from binance_spot.stream._core import Supervisor, websocket_urls
 from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, token_lifetime
@@ -100,6 +100,8 @@ class TokenSource:
         made = self.api.sapi_v1_user_listen_token_post(
             symbol=self.symbol, is_isolated=isolated, validity=max(1, int(self.validity * 1000))
         )
+        if not made.token:
+            raise InvalidResponseException(reason="the token call returned no token")
         return Credential(made.token, token_lifetime(made.expiration_time, self.validity, time.time()))
 
     def close(self) -> None:
@@ -140,4 +142,10 @@ class RiskKeySource:
         return Credential(self.current, math.inf)
 
     def close(self) -> None:
+        """Stop the keepalives and close the key, also one made after the manager's expired."""
         self.manager.stop()
+        if self.current is not None and self.current != self.manager.listen_key:
+            try:
+                self.ops.close(self.current)
+            except Exception as exc:  # it expires on its own; closing is a courtesy
+                logger.debug("closing the risk listen key failed: %s", exc)

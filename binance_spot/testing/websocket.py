@@ -10,7 +10,8 @@ import hashlib
 import socket
 import struct
 import threading
-from typing import BinaryIO, Optional, Union
+from io import BufferedIOBase
+from typing import Optional, Union
 
 __all__ = ["MAX_MESSAGE", "WebSocketClosed", "WebSocketConnection", "accept_key"]
 
@@ -51,7 +52,7 @@ def _frame(opcode: int, payload: bytes) -> bytes:
 class WebSocketConnection:
     """One server-side WebSocket: ``receive()`` on the handler's thread, ``send()`` from any."""
 
-    def __init__(self, sock: socket.socket, rfile: BinaryIO) -> None:
+    def __init__(self, sock: socket.socket, rfile: BufferedIOBase) -> None:
         self.sock = sock
         self._rfile = rfile
         self._write_lock = threading.Lock()

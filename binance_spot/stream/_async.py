@@ -1,0 +1,242 @@
+"""The asyncio driver: ``async with`` / ``async for`` on ``websockets``' asyncio client.
+
+The same ``Supervisor`` decides everything; one task reads the connection, a second one
+(the ticker) renews tokens, notices ``aclose()`` and enforces the deadlines. REST calls
+run in a worker thread so they never block the event loop.
+"""
+
+import asyncio
+import logging
+import time
+from typing import Any, Optional, Union
+
+from binance_spot.stream._core import Session
+from binance_spot.stream._margin import risk_parts, user_data_parts
+from binance_spot.stream._protocol import Credential
+from binance_spot.stream._sources import POLL, UNSUBSCRIBE_TIMEOUT, RiskKeySource, Settings, TokenSource, fatal, retry_after
+from binance_spot.stream._sync import StreamClosed, _End
+from binance_spot.stream.errors import StreamError, require_websockets
+from binance_spot.stream.event import Event
+
+__all__ = ["AsyncMarginRiskStream", "AsyncMarginUserDataStream", "AsyncStream"]
+
+logger = logging.getLogger("binance_spot.stream")
+
+
+class AsyncStream:
+    """What the two asyncio streams share; same rules as the sync ``SyncStream``."""
+
+    def __init__(self, settings: Settings, source: Union[TokenSource, RiskKeySource], base_url: str) -> None:
+        require_websockets()
+        self._settings, self._source, self._base = settings, source, base_url
+        self._supervisor = settings.supervisor(source.new_session)
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._closing = asyncio.Event()
+        self._ready = asyncio.Event()
+        self._new_key = False
+        self._error: Optional[BaseException] = None
+        self._task: Optional[asyncio.Task[None]] = None
+        self.peak_queued = 0
+        source.on_new_key = self._key_changed
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closing.is_set() else "open" if self._task else "new"
+        return f"<{type(self).__name__} {state} url={self._base!r} queued={self._queue.qsize()}>"
+
+    def _key_changed(self) -> None:
+        self._new_key = True  # set from the manager's thread; read by the ticker
+
+    async def __aenter__(self) -> "AsyncStream":
+        return await self.start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def start(self) -> "AsyncStream":
+        """Connect and subscribe; returns once live, raises what prevented it."""
+        if self._task is not None:
+            raise RuntimeError("this stream was already started")
+        await asyncio.to_thread(self._source.start)
+        self._task = asyncio.create_task(self._run())
+        try:
+            await asyncio.wait_for(self._ready.wait(), self._settings.open_timeout)
+        except asyncio.TimeoutError:
+            await self.aclose()
+            raise StreamError(f"not subscribed within {self._settings.open_timeout} s") from None
+        if self._error is not None:
+            await self.aclose()
+            raise self._error
+        return self
+
+    async def aclose(self) -> None:
+        """End iteration now, unsubscribe, close the socket; returns within ~1 s."""
+        self._closing.set()
+        self._queue.put_nowait(_End(None))
+        if self._task is not None and not self._task.done():
+            await asyncio.wait({self._task}, timeout=1.0)
+            self._task.cancel()
+        await asyncio.to_thread(self._source.close)
+
+    async def get(self, timeout: Optional[float] = None) -> Event:
+        """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
+        try:
+            item = await asyncio.wait_for(self._queue.get(), timeout) if timeout is not None else await self._queue.get()
+        except asyncio.TimeoutError:
+            raise TimeoutError(f"no event within {timeout} s") from None
+        if isinstance(item, _End):
+            self._queue.put_nowait(item)  # later calls end too (order no longer matters)
+            raise item.error or StreamClosed("the stream is closed")
+        return item  # type: ignore[no-any-return]
+
+    def __aiter__(self) -> "AsyncStream":
+        return self
+
+    async def __anext__(self) -> Event:
+        try:
+            return await self.get()
+        except StreamClosed:
+            raise StopAsyncIteration from None
+
+    # the network task --------------------------------------------------------
+
+    def _put(self, event: Event) -> None:
+        self._queue.put_nowait(event)
+        self.peak_queued = max(self.peak_queued, self._queue.qsize())
+
+    async def _run(self) -> None:
+        try:
+            await self._loop()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            self._error = exc
+            self._queue.put_nowait(_End(exc))
+        finally:
+            self._ready.set()
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Wait ``seconds``; True when the stream is closing."""
+        try:
+            await asyncio.wait_for(self._closing.wait(), max(0.0, seconds))
+        except asyncio.TimeoutError:
+            pass
+        return self._closing.is_set()
+
+    async def _loop(self) -> None:
+        from websockets.asyncio.client import connect
+
+        supervisor = self._supervisor
+        while not self._closing.is_set():
+            while self._queue.qsize() > self._settings.max_queue // 2:
+                if await self._sleep(0.01):
+                    return
+            if await self._sleep(supervisor.connect_at(time.monotonic()) - time.monotonic()):
+                return
+            session = supervisor.connecting(time.monotonic())
+            self._new_key = False
+            try:
+                credential = await asyncio.to_thread(self._source)
+                url = session.url(self._base, credential)
+                ws = await connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2)
+            except Exception as exc:
+                if fatal(exc) or not supervisor.live_once:
+                    raise
+                logger.warning("connecting failed, will retry: %s", exc)
+                supervisor.lost(time.monotonic(), time.time(), "connect_failed", retry_after(exc))
+                continue
+            async with ws:
+                reason, wait = await self._serve(ws, session, credential)
+            if reason is None:
+                return
+            logger.info("stream interrupted (%s); reconnecting with a new credential", reason)
+            supervisor.lost(time.monotonic(), time.time(), reason, wait)
+
+    async def _serve(self, ws: Any, session: Session, credential: Credential) -> tuple[Optional[str], float]:
+        from websockets.exceptions import ConnectionClosed
+
+        supervisor = self._supervisor
+        frames, events = supervisor.opened(credential, time.monotonic(), time.time())
+        for frame in frames:
+            await ws.send(frame)
+        ticker = asyncio.create_task(self._tick(ws, session))
+        overflow = False
+        try:
+            while not overflow and session.interrupted is None and not ticker.done():
+                for event in events:
+                    self._put(event)
+                if supervisor.live_once:
+                    self._ready.set()
+                if self._queue.qsize() >= self._settings.max_queue:
+                    overflow = True
+                    break
+                try:
+                    text = await ws.recv()
+                except ConnectionClosed:
+                    break
+                if self._closing.is_set():
+                    session.receive(text, time.monotonic(), time.time())  # unsubscribe replies only
+                    events = []
+                else:
+                    events = supervisor.receive(text, time.monotonic(), time.time())
+        finally:
+            ticker.cancel()
+        if ticker.done() and not ticker.cancelled() and ticker.exception() is not None:
+            raise ticker.exception()  # type: ignore[misc]
+        if self._closing.is_set():
+            return None, 0.0
+        if overflow:
+            return "overflow", 0.0
+        if self._new_key:
+            return "new_listen_key", 0.0
+        return session.interrupted or ("connection_lost", 0.0)
+
+    async def _tick(self, ws: Any, session: Session) -> None:
+        """Renew when due, end the connection when it must go, unsubscribe on ``aclose()``."""
+        supervisor = self._supervisor
+        while True:
+            now = time.monotonic()
+            if supervisor.due(now):
+                await self._renew(ws, session, now)
+            if session.interrupted is not None or self._new_key:
+                await ws.close()
+                return
+            if await self._sleep(min(POLL, supervisor.deadline(now) - now)):
+                await self._unsubscribe(ws, session)
+                return
+
+    async def _renew(self, ws: Any, session: Session, now: float) -> None:
+        try:
+            credential = await asyncio.to_thread(self._source)
+        except Exception as exc:
+            if fatal(exc):
+                raise
+            logger.warning("creating the next listen token failed, will retry: %s", exc)
+            session.renew_failed(time.monotonic())
+            return
+        for frame in session.renew(credential, time.monotonic()):
+            await ws.send(frame)
+
+    async def _unsubscribe(self, ws: Any, session: Session) -> None:
+        try:
+            for frame in session.close(time.monotonic()):
+                await ws.send(frame)
+            deadline = time.monotonic() + UNSUBSCRIBE_TIMEOUT
+            while not session.finished and time.monotonic() < deadline:
+                await asyncio.sleep(0.005)  # the reading task records the confirmation
+        except Exception as exc:
+            logger.debug("unsubscribe not confirmed: %s", exc)
+        await ws.close()
+
+
+class AsyncMarginUserDataStream(AsyncStream):
+    """``MarginUserDataStream`` for asyncio: ``async with ... as stream: async for event in stream``."""
+
+    def __init__(self, api_client: Any, symbol: Optional[str] = None, **options: Any) -> None:
+        super().__init__(*user_data_parts(api_client, symbol, **options))
+
+
+class AsyncMarginRiskStream(AsyncStream):
+    """``MarginRiskStream`` for asyncio."""
+
+    def __init__(self, api_client: Any, **options: Any) -> None:
+        super().__init__(*risk_parts(api_client, **options))
