@@ -13,7 +13,15 @@ from typing import Any, Optional, Union
 from binance_spot.stream._core import Session
 from binance_spot.stream._margin import risk_parts, user_data_parts
 from binance_spot.stream._protocol import Credential
-from binance_spot.stream._sources import POLL, UNSUBSCRIBE_TIMEOUT, RiskKeySource, Settings, TokenSource, fatal, retry_after
+from binance_spot.stream._sources import (
+    POLL,
+    UNSUBSCRIBE_TIMEOUT,
+    RiskKeySource,
+    Settings,
+    TokenSource,
+    fatal,
+    retry_after,
+)
 from binance_spot.stream._sync import StreamClosed, _End
 from binance_spot.stream.errors import StreamError, require_websockets
 from binance_spot.stream.event import Event
@@ -32,6 +40,7 @@ class AsyncStream:
         self._supervisor = settings.supervisor(source.new_session)
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._closing = asyncio.Event()
+        self._wake = asyncio.Event()  # the ticker looks again: a response came, or aclose()
         self._ready = asyncio.Event()
         self._new_key = False
         self._error: Optional[BaseException] = None
@@ -71,6 +80,7 @@ class AsyncStream:
     async def aclose(self) -> None:
         """End iteration now, unsubscribe, close the socket; returns within ~1 s."""
         self._closing.set()
+        self._wake.set()
         self._queue.put_nowait(_End(None))
         if self._task is not None and not self._task.done():
             await asyncio.wait({self._task}, timeout=1.0)
@@ -80,7 +90,9 @@ class AsyncStream:
     async def get(self, timeout: Optional[float] = None) -> Event:
         """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
         try:
-            item = await asyncio.wait_for(self._queue.get(), timeout) if timeout is not None else await self._queue.get()
+            item = (
+                await asyncio.wait_for(self._queue.get(), timeout) if timeout is not None else await self._queue.get()
+            )
         except asyncio.TimeoutError:
             raise TimeoutError(f"no event within {timeout} s") from None
         if isinstance(item, _End):
@@ -178,6 +190,8 @@ class AsyncStream:
                     events = []
                 else:
                     events = supervisor.receive(text, time.monotonic(), time.time())
+                    if not events:
+                        self._wake.set()
         finally:
             ticker.cancel()
         if ticker.done() and not ticker.cancelled() and ticker.exception() is not None:
@@ -200,7 +214,12 @@ class AsyncStream:
             if session.interrupted is not None or self._new_key:
                 await ws.close()
                 return
-            if await self._sleep(min(POLL, supervisor.deadline(now) - now)):
+            try:
+                await asyncio.wait_for(self._wake.wait(), max(0.0, min(POLL, supervisor.deadline(now) - now)))
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+            if self._closing.is_set():
                 await self._unsubscribe(ws, session)
                 return
 

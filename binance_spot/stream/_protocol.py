@@ -21,7 +21,7 @@ logger = logging.getLogger("binance_spot.stream")
 #: Seconds to wait for the answer to a request before giving the connection up.
 RESPONSE_TIMEOUT = 10.0
 #: No two token renewals closer together than this, whatever the token's lifetime says.
-MIN_RENEW_SPACING = 0.02
+MIN_RENEW_SPACING = 0.01
 #: A renewal never waits past this fraction of the token's lifetime.
 RENEW_FRACTION = 0.9
 INVALID_TOKEN = -1209

@@ -125,8 +125,8 @@ class Part:
         return found
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields by their Python names (nested parts as dicts); ``raw`` has Binance's keys."""
-        return {name: _plain(getattr(self, name)) for name in self.fields()}
+        """The fields by their Python names (nested parts as dicts, absent ones None)."""
+        return {name: _plain(getattr(self, name)) if f.key in self.raw else None for name, f in self.fields().items()}
 
     def __repr__(self) -> str:
         shown = []

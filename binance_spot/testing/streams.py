@@ -82,18 +82,18 @@ class _Hub:
             return _refuse(handler, 400, {"code": -1125, "msg": "This listenKey does not exist."})
         if not key or handler.headers.get("Sec-WebSocket-Version") != "13":
             return _refuse(handler, 400, {"code": -1000, "msg": "Not a WebSocket handshake."})
-        handler.send_response(101)
-        handler.send_header("Upgrade", "websocket")
-        handler.send_header("Connection", "Upgrade")
-        handler.send_header("Sec-WebSocket-Accept", accept_key(key))
-        handler.end_headers()
         handler.close_connection = True
         handler.connection.settimeout(None)
-        with self.lock:
+        with self.lock:  # registered before the handshake completes: a push right after it arrives
             self.opened += 1
             ws = WebSocketConnection(handler.connection, handler.rfile)
             client = _Client(self.opened, ws, path, time.monotonic(), listen_key)
             self.clients.append(client)
+            handler.send_response(101)
+            handler.send_header("Upgrade", "websocket")
+            handler.send_header("Connection", "Upgrade")
+            handler.send_header("Sec-WebSocket-Accept", accept_key(key))
+            handler.end_headers()
         try:
             while True:
                 self._request(client, client.ws.receive())

@@ -1,0 +1,404 @@
+"""The streams against the local Binance over real sockets, each scenario for both drivers.
+
+Every scenario is written once as a coroutine against a ``Driver``: ``sync`` runs the
+blocking ``MarginUserDataStream`` (its calls in worker threads), ``async`` the asyncio
+twin. The server is the real ``BinanceServer`` (real clock) and the client the real
+``websockets``; assertions are on what the server received.
+"""
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, Optional
+
+import pytest
+
+import binance_spot
+from binance_spot.models import BalanceUpdate, ExecutionReport, MarginLevelStatusChange, UserLiabilityChange
+from binance_spot.stream import (
+    AsyncMarginRiskStream,
+    AsyncMarginUserDataStream,
+    Event,
+    Gap,
+    InvalidListenToken,
+    MarginRiskStream,
+    MarginUserDataStream,
+    StreamClosed,
+    UnknownEvent,
+)
+from binance_spot.testing import BinanceServer
+
+API_KEY = "stream-test-key"
+FAST = {"backoff": (0.02, 0.2), "open_timeout": 5.0}
+SUBSCRIBE = "userDataStream.subscribe.listenToken"
+
+
+@pytest.fixture
+def server() -> Iterator[BinanceServer]:
+    with BinanceServer() as running:  # the real clock: tokens expire in real time
+        yield running
+
+
+@pytest.fixture
+def client(server: BinanceServer) -> Iterator[binance_spot.ApiClient]:
+    config = binance_spot.Configuration(host=server.url)
+    config.api_key["X-MBX-APIKEY"] = API_KEY
+    config.request_timeout = (2.0, 2.0)
+    config.retries = 0  # the stream's own retry rules are under test, not the REST client's
+    with binance_spot.ApiClient(config) as api_client:
+        yield api_client
+
+
+class Driver:
+    """One stream under test, used the same way whichever driver runs it."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.stream: Any = None
+
+    async def open(self, api_client: Any, *, risk: bool = False, **options: Any) -> Any:
+        options = {**FAST, **options}
+        if self.kind == "async":
+            cls: Any = AsyncMarginRiskStream if risk else AsyncMarginUserDataStream
+            self.stream = await cls(api_client, **options).start()
+        else:
+            cls = MarginRiskStream if risk else MarginUserDataStream
+            self.stream = await asyncio.to_thread(lambda: cls(api_client, **options).start())
+        return self.stream
+
+    async def get(self, timeout: float = 3.0) -> Event:
+        if self.kind == "async":
+            return await self.stream.get(timeout)  # type: ignore[no-any-return]
+        return await asyncio.to_thread(self.stream.get, timeout)  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        if self.kind == "async":
+            await self.stream.aclose()
+        else:
+            await asyncio.to_thread(self.stream.close)
+
+    async def until(self, kind: type, limit: int = 10_000) -> tuple[list[Event], Event]:
+        """Events up to the first one of ``kind``, and that one."""
+        seen = []
+        for _ in range(limit):
+            item = await self.get()
+            if isinstance(item, kind):
+                return seen, item
+            seen.append(item)
+        raise AssertionError(f"no {kind.__name__} in {limit} events")
+
+
+@pytest.fixture(params=["sync", "async"])
+def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
+    under_test = Driver(request.param)
+    yield under_test
+    if under_test.kind == "sync" and under_test.stream is not None:
+        under_test.stream.close()  # after a failure; asyncio.run already cancelled the async one
+
+
+def run(scenario: Any) -> None:
+    asyncio.run(asyncio.wait_for(scenario, 30))
+
+
+def balance(seq: int) -> dict[str, Any]:
+    return {"e": "balanceUpdate", "E": seq, "a": "BTC", "d": "0.00100000", "T": seq}
+
+
+def subscribed_tokens(server: BinanceServer) -> list[str]:
+    return [m.message["params"]["listenToken"] for m in server.stream_messages if m.message.get("method") == SUBSCRIBE]
+
+
+async def wait_for(condition: Any, timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.002)
+
+
+def test_subscribe_and_receive_typed_events(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        await driver.open(client)
+        report = {"e": "executionReport", "E": 1, "s": "BNBUSDT", "p": "612.10000000", "q": "0.00100000", "i": 7}
+        assert server.push_event(report) == 1
+        server.push_event(balance(2))
+        got = await driver.get()
+        assert isinstance(got, ExecutionReport) and got.price == Decimal("612.10000000") and got.order_id == 7
+        assert got.raw == report and got.subscription_id == 0
+        assert isinstance(await driver.get(), BalanceUpdate)
+        await driver.close()
+
+    run(scenario())
+    (token,) = subscribed_tokens(server)
+    assert token in server.tokens  # issued over REST by this server
+    (rest,) = [r for r in server.requests if r.path == "/sapi/v1/userListenToken"]
+    assert rest.header("X-MBX-APIKEY") == API_KEY and rest.param("isIsolated") is None
+
+
+def test_isolated_symbol_goes_to_the_token_request(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        await driver.open(client, symbol="BNBUSDT")
+        await driver.close()
+
+    run(scenario())
+    (rest,) = [r for r in server.requests if r.path == "/sapi/v1/userListenToken"]
+    assert (rest.param("isIsolated"), rest.param("symbol")) == ("true", "BNBUSDT")
+
+
+def test_50_renewals_while_events_flow_deliver_each_event_once_in_order(
+    driver: Driver, server: BinanceServer, client: Any
+) -> None:
+    pushed: list[int] = []
+    stop = threading.Event()
+
+    def producer() -> None:  # a steady 1 event per ms
+        while not stop.is_set() and len(subscribed_tokens(server)) < 51:
+            if server.push_event(balance(len(pushed))):
+                pushed.append(len(pushed))
+            stop.wait(0.001)
+
+    async def scenario() -> None:
+        await driver.open(client, token_validity=0.1, renew_before=0.09)
+        thread = threading.Thread(target=producer)
+        thread.start()
+        try:
+            await asyncio.wait_for(asyncio.to_thread(thread.join), 15)  # the events wait in the queue
+        finally:
+            stop.set()
+        seen = [await driver.get() for _ in pushed]
+        assert [e.event_time for e in seen] == pushed and not any(isinstance(e, Gap) for e in seen)
+        await driver.close()
+
+    run(scenario())
+    tokens = subscribed_tokens(server)
+    assert len(tokens) >= 51 and len(set(tokens)) == len(tokens)
+    assert server.stream_connections_opened == 1 and len(pushed) > 100
+
+
+@pytest.mark.parametrize("cause", ["drop", "shutdown"])
+def test_reconnect_with_a_new_token_and_a_gap_marker(
+    cause: str, driver: Driver, server: BinanceServer, client: Any
+) -> None:
+    async def scenario() -> None:
+        await driver.open(client)
+        for seq in range(3):
+            server.push_event(balance(seq))
+        assert [(await driver.get()).event_time for _ in range(3)] == [0, 1, 2]
+        started = time.monotonic()
+        assert (server.drop_streams() if cause == "drop" else server.shutdown_streams()) == 1
+        before, gap = await driver.until(Gap)
+        assert before == [] and time.monotonic() - started < 1.0  # backoff (0.02, 0.2) plus jitter
+        assert gap.reason == ("connection_lost" if cause == "drop" else "server_shutdown")  # type: ignore[attr-defined]
+        assert gap.lost_at <= gap.resumed_at  # type: ignore[attr-defined]
+        server.push_event(balance(3))
+        assert (await driver.get()).event_time == 3
+        await driver.close()
+
+    run(scenario())
+    first, second = subscribed_tokens(server)
+    assert first != second and second in server.tokens
+    assert server.stream_connections_opened == 2
+
+
+def test_event_stream_terminated_after_a_failed_renewal(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        await driver.open(client, token_validity=0.15, renew_before=0.1)
+        # The renewal (due at 0.05 s) hangs past the token's expiry (0.15 s): Binance ends the subscription.
+        server.add_fault("hang", delay=0.25, path="/sapi/v1/userListenToken")
+        _, gap = await driver.until(Gap)
+        assert gap.reason == "subscription_terminated"  # type: ignore[attr-defined]
+        server.push_event(balance(9))
+        assert (await driver.get()).event_time == 9
+        await driver.close()
+
+    run(scenario())
+    tokens = subscribed_tokens(server)
+    assert len(tokens) == 2 and tokens[0] != tokens[1]
+
+
+def test_invalid_token_is_a_clear_error_not_a_loop(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        with pytest.raises(InvalidListenToken, match="-1209"):
+            await driver.open(client, token_validity=0.001)  # expired before it is used
+
+    run(scenario())
+    assert len(subscribed_tokens(server)) == 1
+    assert len([r for r in server.requests if r.path == "/sapi/v1/userListenToken"]) == 1
+
+
+def test_connections_are_replaced_before_their_lifetime(driver: Driver, server: BinanceServer, client: Any) -> None:
+    server.stream_lifetime = 0.3  # Binance: 24 h; the stream's own limit is shorter
+
+    async def scenario() -> None:
+        await driver.open(client, max_connection_age=0.12)
+        gaps = [await driver.get(), await driver.get()]
+        assert [g.reason for g in gaps] == ["connection_age", "connection_age"]  # type: ignore[attr-defined]
+        server.push_event(balance(1))
+        assert (await driver.get()).event_time == 1
+        await driver.close()
+
+    run(scenario())
+    tokens = subscribed_tokens(server)
+    assert len(set(tokens)) == len(tokens) >= 3
+
+
+def test_server_lifetime_limit_is_survived(driver: Driver, server: BinanceServer, client: Any) -> None:
+    server.stream_lifetime = 0.1
+
+    async def scenario() -> None:
+        await driver.open(client)
+        _, gap = await driver.until(Gap)
+        assert gap.reason == "connection_lost"  # type: ignore[attr-defined]
+        await driver.close()
+
+    run(scenario())
+
+
+def test_a_slow_consumer_keeps_memory_bounded_and_is_told(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        stream = await driver.open(client, max_queue=20)
+        for seq in range(200):
+            server.push_event(balance(seq))
+        await wait_for(lambda: len(server.stream_subscriptions) == 0)  # it stopped reading: gone
+        before, gap = await driver.until(Gap)
+        assert [e.event_time for e in before] == list(range(len(before))) and len(before) >= 20
+        assert gap.reason == "overflow" and stream.peak_queued <= 21  # type: ignore[attr-defined]
+        server.push_event(balance(1000))
+        assert (await driver.get()).event_time == 1000
+        await driver.close()
+
+    run(scenario())
+
+
+def test_close_from_another_thread_ends_iteration_within_a_second(server: BinanceServer, client: Any) -> None:
+    stream = MarginUserDataStream(client, **FAST).start()
+    ended = threading.Event()
+    received: list[Event] = []
+
+    def consume() -> None:
+        received.extend(stream)
+        ended.set()
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    server.push_event(balance(1))
+    started = time.monotonic()
+    closer = threading.Thread(target=stream.close)
+    closer.start()
+    assert ended.wait(1.0)
+    closer.join(1.0)
+    assert not closer.is_alive() and time.monotonic() - started < 1.0
+    consumer.join()
+    with pytest.raises(StreamClosed):
+        stream.get(timeout=0.1)
+    methods = [m.message.get("method") for m in server.stream_messages]
+    assert methods == [SUBSCRIBE, "userDataStream.unsubscribe"]
+    assert server.stream_subscriptions == {}
+
+
+def test_aclose_from_another_task_ends_iteration_within_a_second(server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        stream = await AsyncMarginUserDataStream(client, **FAST).start()
+
+        async def consume() -> list[Event]:
+            return [event async for event in stream]
+
+        consumer = asyncio.create_task(consume())
+        await asyncio.sleep(0)
+        started = time.monotonic()
+        await stream.aclose()
+        await asyncio.wait_for(consumer, 1.0)
+        assert time.monotonic() - started < 1.0
+
+    run(scenario())
+    methods = [m.message.get("method") for m in server.stream_messages]
+    assert methods == [SUBSCRIBE, "userDataStream.unsubscribe"] and server.stream_subscriptions == {}
+
+
+def test_10000_events(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        await driver.open(client, max_queue=20_000)
+        for seq in range(10_000):
+            server.push_event(balance(seq))
+        times = [(await driver.get()).event_time for _ in range(10_000)] if driver.kind == "async" else None
+        if times is None:  # one worker thread for the lot: to_thread per event would dominate
+            times = await asyncio.to_thread(lambda: [driver.stream.get(3.0).event_time for _ in range(10_000)])
+        assert times == list(range(10_000))
+        await driver.close()
+
+    run(scenario())
+
+
+def test_unknown_event_types_come_through(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        await driver.open(client)
+        server.push_event({"e": "somethingNew", "E": 5, "z": {"deep": "1.5"}})
+        server.push_event(balance(6))
+        unknown = await driver.get()
+        assert type(unknown) is UnknownEvent and unknown.raw["z"] == {"deep": "1.5"} and unknown.event_time == 5
+        assert (await driver.get()).event_time == 6
+        await driver.close()
+
+    run(scenario())
+
+
+def test_risk_stream(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        await driver.open(client, risk=True)
+        (key,) = server.risk_listen_keys
+        server.push_risk_event({"e": "MARGIN_LEVEL_STATUS_CHANGE", "E": 1, "l": "1.05000000", "s": "MARGIN_CALL"})
+        server.push_risk_event({"e": "USER_LIABILITY_CHANGE", "E": 2, "a": "USDT", "t": "BORROW", "p": "10", "i": "0"})
+        level, liability = await driver.get(), await driver.get()
+        assert isinstance(level, MarginLevelStatusChange) and level.margin_level == Decimal("1.05")
+        assert isinstance(liability, UserLiabilityChange) and liability.principal == Decimal(10)
+        server.expire(key)
+        _, gap = await driver.until(Gap)
+        assert gap.reason == "listen_key_expired"  # type: ignore[attr-defined]
+        (new_key,) = server.risk_listen_keys
+        assert new_key != key
+        server.push_risk_event({"e": "MARGIN_LEVEL_STATUS_CHANGE", "E": 3, "l": "2", "s": "NORMAL"})
+        assert (await driver.get()).event_time == 3
+        await driver.close()
+
+    run(scenario())
+    assert server.risk_listen_keys == {}  # closed with the stream
+
+
+def test_secrets_stay_out_of_reprs_and_logs(
+    driver: Driver, server: BinanceServer, client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    shown: list[str] = []
+
+    async def scenario() -> None:
+        stream = await driver.open(client)
+        server.drop_streams()
+        await driver.until(Gap)
+        shown.append(repr(stream))
+        await driver.close()
+
+    run(scenario())
+    text = caplog.text + "".join(shown)
+    assert "reconnecting" in caplog.text and subscribed_tokens(server)
+    assert not any(token in text for token in subscribed_tokens(server))
+
+
+def test_bad_options_are_refused_before_any_request(server: BinanceServer, client: Any) -> None:
+    for options in ({"max_queue": 1}, {"backoff": (0, 1)}, {"token_validity": float("nan")}, {"symbol": "BNB/USDT"}):
+        with pytest.raises(ValueError):
+            MarginUserDataStream(client, **options)
+    assert server.requests == [] and server.stream_connections_opened == 0
+
+
+def get_optional(stream: Any, timeout: float) -> Optional[Event]:
+    try:
+        return stream.get(timeout)  # type: ignore[no-any-return]
+    except TimeoutError:
+        return None
+
+
+def test_get_times_out(server: BinanceServer, client: Any) -> None:
+    with MarginUserDataStream(client, **FAST) as stream:
+        started = time.monotonic()
+        assert get_optional(stream, 0.05) is None and time.monotonic() - started < 0.5
