@@ -22,7 +22,9 @@ setup(
         "six>=1.16",
         "certifi>=2023.7.22",
     ],
-    extras_require={"bench": ["matplotlib"]},
+    # websockets 13.0 is the oldest with the sync client's recv(timeout=) and the new asyncio
+    # client; CI runs the stream tests with 13.0 and with the newest 17.x.
+    extras_require={"bench": ["matplotlib"], "stream": ["websockets>=13.0,<18"]},
     packages=find_packages(include=["binance_spot", "binance_spot.*"]),
     package_data={"binance_spot": ["py.typed"]},
     entry_points={"console_scripts": ["binance-spot = binance_spot.cli:main"]},

@@ -7,6 +7,8 @@ twin. The server is the real ``BinanceServer`` (real clock) and the client the r
 """
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -402,3 +404,19 @@ def test_get_times_out(server: BinanceServer, client: Any) -> None:
     with MarginUserDataStream(client, **FAST) as stream:
         started = time.monotonic()
         assert get_optional(stream, 0.05) is None and time.monotonic() - started < 0.5
+
+
+def test_without_websockets_the_package_imports_and_the_stream_says_how_to_install(tmp_path: Any) -> None:
+    code = (
+        "import sys; sys.modules['websockets'] = None\n"
+        "import binance_spot, binance_spot.stream\n"
+        "from binance_spot.stream import Gap, MarginUserDataStream\n"
+        "client = binance_spot.ApiClient(binance_spot.Configuration(host='http://127.0.0.1:9'))\n"
+        "try:\n"
+        "    MarginUserDataStream(client)\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'binance_spot[stream]'" in result.stdout

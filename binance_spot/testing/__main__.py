@@ -95,6 +95,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return EXIT_CANNOT_LISTEN
         print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
         print(f"{PROG}: serving at {server.url}; Ctrl-C stops it", file=sys.stderr, flush=True)
+        ws = server.url.replace("http://", "ws://", 1)
+        print(f"{PROG}: WebSocket API at {ws}/ws-api/v3, risk stream at {ws}/ws/<listenKey>", file=sys.stderr)
         while True:
             time.sleep(3600)
     except _Stop:
