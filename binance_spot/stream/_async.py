@@ -153,7 +153,7 @@ class AsyncStream:
             except Exception as exc:
                 if fatal(exc) or not supervisor.live_once:
                     raise
-                logger.warning("connecting failed, will retry: %s", exc)
+                logger.warning("connecting failed, will retry: %s: %s", type(exc).__name__, exc)
                 supervisor.lost(time.monotonic(), time.time(), "connect_failed", retry_after(exc))
                 continue
             async with ws:
@@ -229,7 +229,7 @@ class AsyncStream:
         except Exception as exc:
             if fatal(exc):
                 raise
-            logger.warning("creating the next listen token failed, will retry: %s", exc)
+            logger.warning("creating the next listen token failed, will retry: %s: %s", type(exc).__name__, exc)
             session.renew_failed(time.monotonic())
             return
         for frame in session.renew(credential, time.monotonic()):
