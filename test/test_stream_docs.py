@@ -38,7 +38,8 @@ RISK_EVENTS = [
 
 
 def examples() -> list[tuple[str, str]]:
-    found = [(f"Streams.md#{i}", code) for i, code in enumerate(BLOCK.findall((ROOT / "docs/Streams.md").read_text()), 1)]
+    streams = BLOCK.findall((ROOT / "docs/Streams.md").read_text())
+    found = [(f"Streams.md#{i}", code) for i, code in enumerate(streams, 1)]
     readme = [code for code in BLOCK.findall((ROOT / "README.md").read_text()) if "MarginUserDataStream" in code]
     return found + [(f"README.md#stream{i}", code) for i, code in enumerate(readme, 1)]
 
