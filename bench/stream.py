@@ -80,9 +80,10 @@ def stream_client(url: str, control: Connection, plan: list[tuple[str, int]]) ->
 
     configuration = binance_spot.Configuration(host=url)
     configuration.api_key["X-MBX-APIKEY"] = "bench"
-    with binance_spot.ApiClient(configuration) as api_client, MarginUserDataStream(
-        api_client, max_queue=1_000_000
-    ) as stream:
+    with (
+        binance_spot.ApiClient(configuration) as api_client,
+        MarginUserDataStream(api_client, max_queue=1_000_000) as stream,
+    ):
 
         def receive() -> int:
             return stream.get().event_time  # type: ignore[return-value]

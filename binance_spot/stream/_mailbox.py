@@ -13,14 +13,19 @@ __all__ = ["Mailbox"]
 
 
 class Mailbox:
-    """FIFO of events; ``full()`` tells the producer to stop reading (the overflow policy)."""
+    """FIFO of events; ``full()`` tells the producer to stop reading (the overflow policy).
+
+    One consumer. A waiting consumer sleeps on a bare lock that the producer releases;
+    a spurious wake-up (a release left over) only makes it look at the deque again.
+    """
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         #: The largest number of items ever held, for tests of the memory bound.
         self.peak = 0
         self._items: deque[Any] = deque()
-        self._cond = threading.Condition(threading.Lock())
+        self._wakeup = threading.Lock()
+        self._wakeup.acquire()
         self._waiting = False
 
     def __len__(self) -> int:
@@ -30,32 +35,32 @@ class Mailbox:
         return len(self._items) >= self.capacity
 
     def put(self, item: Any) -> None:
-        self._items.append(item)
-        size = len(self._items)
-        if size > self.peak:
-            self.peak = size
+        items = self._items
+        items.append(item)
+        if len(items) > self.peak:
+            self.peak = len(items)
         if self._waiting:
-            with self._cond:
-                self._cond.notify()
+            try:
+                self._wakeup.release()
+            except RuntimeError:  # already released: the consumer is waking up anyway
+                pass
 
     def get(self, timeout: Optional[float]) -> Any:
         """The oldest item; ``TimeoutError`` when none came within ``timeout`` seconds."""
-        try:
-            return self._items.popleft()
-        except IndexError:
-            pass
+        items = self._items
+        if items:
+            return items.popleft()
         deadline = None if timeout is None else time.monotonic() + timeout
-        with self._cond:
-            self._waiting = True
-            try:
-                while not self._items:
-                    left = None if deadline is None else deadline - time.monotonic()
-                    if left is not None and left <= 0:
-                        raise TimeoutError(f"no event within {timeout} s")
-                    self._cond.wait(left)
-            finally:
-                self._waiting = False
-            return self._items.popleft()
+        self._waiting = True
+        try:
+            while not items:
+                left = -1.0 if deadline is None else deadline - time.monotonic()
+                if deadline is not None and left <= 0:
+                    raise TimeoutError(f"no event within {timeout} s")
+                self._wakeup.acquire(timeout=left)
+        finally:
+            self._waiting = False
+        return items.popleft()
 
     def push_front(self, item: Any) -> None:
         """Put an item back at the head (the end marker stays for later calls)."""

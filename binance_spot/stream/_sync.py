@@ -155,25 +155,28 @@ class SyncStream:
         frames, events = supervisor.opened(credential, time.monotonic(), time.time())
         for frame in frames:
             ws.send(frame)
+        check_at = 0.0  # when the deadlines, close() and the listen key are looked at next
         while True:
             for event in events:
                 mailbox.put(event)
-            if supervisor.live_once:
-                self._ready.set()
             if mailbox.full():
                 return "overflow", 0.0
-            if self._closing.is_set():
-                self._unsubscribe(ws, session)
-                return None, 0.0
             now = time.monotonic()
-            if supervisor.due(now):
-                self._renew(ws, session, now)
-            if self._new_key.is_set():
-                return "new_listen_key", 0.0
-            if session.interrupted is not None:
-                return session.interrupted
+            if not events or now >= check_at:  # a control message, a deadline, or POLL elapsed
+                if supervisor.live_once:
+                    self._ready.set()
+                if self._closing.is_set():
+                    self._unsubscribe(ws, session)
+                    return None, 0.0
+                if supervisor.due(now):
+                    self._renew(ws, session, now)
+                if self._new_key.is_set():
+                    return "new_listen_key", 0.0
+                if session.interrupted is not None:
+                    return session.interrupted
+                check_at = min(now + POLL, supervisor.deadline(now))
             try:
-                text = ws.recv(timeout=min(POLL, max(0.0, supervisor.deadline(now) - now)))
+                text = ws.recv(timeout=max(0.0, check_at - now))
             except TimeoutError:
                 events = []
                 continue
