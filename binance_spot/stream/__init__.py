@@ -32,7 +32,7 @@ __all__ = [
     "parse_event",
 ]
 
-__getattr__ = lazy_exports(
+__getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "AsyncMarginRiskStream": "binance_spot.stream._async",
