@@ -30,6 +30,7 @@ from binance_spot.stream import (
     StreamClosed,
     UnknownEvent,
 )
+from binance_spot.stream._sources import TokenSource
 from binance_spot.testing import BinanceServer
 
 API_KEY = "stream-test-key"
@@ -420,3 +421,28 @@ def test_without_websockets_the_package_imports_and_the_stream_says_how_to_insta
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "pip install 'binance_spot[stream]'" in result.stdout
+
+
+def test_a_drop_while_a_renewal_is_in_flight_is_a_loss_not_an_error(
+    driver: Driver, server: BinanceServer, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    create = TokenSource.__call__
+
+    def create_then_drop(self: TokenSource) -> Any:
+        credential = create(self)
+        calls.append(credential)
+        if len(calls) == 2:  # the first renewal: the connection dies before it is sent
+            server.drop_streams()
+            time.sleep(0.05)  # lets the client's reader see the EOF; nothing to await from here
+        return credential
+
+    monkeypatch.setattr(TokenSource, "__call__", create_then_drop)
+
+    async def scenario() -> None:
+        await driver.open(client, token_validity=0.2, renew_before=0.15)
+        _, gap = await driver.until(Gap)
+        assert gap.reason == "connection_lost" and len(calls) >= 3  # type: ignore[attr-defined]
+        await driver.close()
+
+    run(scenario())

@@ -168,8 +168,11 @@ class AsyncStream:
 
         supervisor = self._supervisor
         frames, events = supervisor.opened(credential, time.monotonic(), time.time())
-        for frame in frames:
-            await ws.send(frame)
+        try:
+            for frame in frames:
+                await ws.send(frame)
+        except ConnectionClosed:
+            return "connection_lost", 0.0
         ticker = asyncio.create_task(self._tick(ws, session))
         overflow = False
         try:
@@ -194,8 +197,9 @@ class AsyncStream:
                         self._wake.set()
         finally:
             ticker.cancel()
-        if ticker.done() and not ticker.cancelled() and ticker.exception() is not None:
-            raise ticker.exception()  # type: ignore[misc]
+        failure = ticker.exception() if ticker.done() and not ticker.cancelled() else None
+        if failure is not None and not isinstance(failure, ConnectionClosed):  # closed while sending: a loss
+            raise failure
         if self._closing.is_set():
             return None, 0.0
         if overflow:

@@ -151,6 +151,14 @@ class SyncStream:
         """Run one connection; (reason it ended, seconds the server asked to wait), None when closed."""
         from websockets.exceptions import ConnectionClosed
 
+        try:
+            return self._exchange(ws, session, credential)
+        except ConnectionClosed:  # while sending (a renewal, the subscription): the same loss
+            return "connection_lost", 0.0
+
+    def _exchange(self, ws: Any, session: Session, credential: Credential) -> tuple[Optional[str], float]:
+        from websockets.exceptions import ConnectionClosed
+
         supervisor, mailbox = self._supervisor, self._mailbox
         frames, events = supervisor.opened(credential, time.monotonic(), time.time())
         for frame in frames:

@@ -1,0 +1,105 @@
+"""``binance-spot stream`` as a user runs it: a real process against the local server."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from binance_spot.testing import BinanceServer
+
+ROOT = Path(__file__).resolve().parents[1]
+UNSUBSCRIBE = "userDataStream.unsubscribe"
+
+
+@pytest.fixture
+def server() -> Iterator[BinanceServer]:
+    with BinanceServer() as running:
+        yield running
+
+
+def start(server: BinanceServer, *args: str) -> "subprocess.Popen[str]":
+    env = {**os.environ, "BINANCE_API_KEY": "cli-key", "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "binance_spot", "stream", "--host", server.url, *args]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until(condition: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.01)
+
+
+def push_until_delivered(push: Any, event: dict[str, Any]) -> None:
+    wait_until(lambda: push(event))  # delivered once the process has subscribed
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_json_lines_then_a_clean_close_on_a_signal(server: BinanceServer, signum: int, code: int) -> None:
+    process = start(server, "--json")
+    try:
+        push_until_delivered(server.push_event, {"e": "balanceUpdate", "E": 7, "a": "BTC", "d": "0.10000000", "T": 1})
+        assert process.stdout is not None
+        line = json.loads(process.stdout.readline())
+        assert line == {
+            "type": "BalanceUpdate",
+            "event": {"e": "balanceUpdate", "E": 7, "a": "BTC", "d": "0.10000000", "T": 1},
+        }
+        process.send_signal(signum)
+        assert process.wait(5) == code
+    finally:
+        process.kill()
+    assert [m.message.get("method") for m in server.stream_messages][-1] == UNSUBSCRIBE
+    assert server.stream_subscriptions == {}
+
+
+def test_isolated_and_a_closed_stdout_end_quietly(server: BinanceServer) -> None:
+    process = start(server, "--isolated", "BNBUSDT")
+    try:
+        push_until_delivered(server.push_event, {"e": "balanceUpdate", "E": 1, "a": "BNB", "d": "1", "T": 1})
+        assert process.stdout is not None
+        assert "BalanceUpdate" in process.stdout.readline()
+        process.stdout.close()  # the reader (e.g. `| head -1`) went away
+        wait_until(lambda: server.push_event({"e": "balanceUpdate", "E": 2}) == 0 or process.poll() is not None)
+        assert process.wait(5) == 0
+        assert process.stderr is not None and "Traceback" not in process.stderr.read()
+    finally:
+        process.kill()
+    (token_request,) = [r for r in server.requests if r.path == "/sapi/v1/userListenToken"]
+    assert token_request.param("symbol") == "BNBUSDT"
+    assert UNSUBSCRIBE in [m.message.get("method") for m in server.stream_messages]
+
+
+def test_risk_stream_closes_its_key(server: BinanceServer) -> None:
+    process = start(server, "--risk", "--json")
+    try:
+        event = {"e": "MARGIN_LEVEL_STATUS_CHANGE", "E": 3, "l": "1.1", "s": "MARGIN_CALL"}
+        push_until_delivered(server.push_risk_event, event)
+        assert process.stdout is not None
+        assert json.loads(process.stdout.readline())["type"] == "MarginLevelStatusChange"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(5) == 143
+    finally:
+        process.kill()
+    assert server.risk_listen_keys == {}
+
+
+def test_demo_shows_renewals_a_drop_and_the_gap() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("BINANCE_API_KEY", None)
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "binance_spot", "stream", "--demo"], env=env, capture_output=True, text=True, timeout=20
+    )
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 8
+    out = result.stdout
+    assert "none lost, none twice: True" in out and "Gap(" in out and "reason='connection_lost'" in out
+    assert "reconnected with a new token" in out and "gap markers: 1" in out
