@@ -8,7 +8,7 @@ run in a worker thread so they never block the event loop.
 import asyncio
 import logging
 import time
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 from binance_spot.stream._core import Session
 from binance_spot.stream._margin import risk_parts, user_data_parts
@@ -16,11 +16,10 @@ from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
     POLL,
     UNSUBSCRIBE_TIMEOUT,
-    RiskKeySource,
     Settings,
-    TokenSource,
-    fatal,
-    retry_after,
+    Source,
+    connect_failed,
+    renew_failed,
 )
 from binance_spot.stream._sync import StreamClosed, _End
 from binance_spot.stream.errors import StreamError, require_websockets
@@ -34,7 +33,7 @@ logger = logging.getLogger("binance_spot.stream")
 class AsyncStream:
     """What the two asyncio streams share; same rules as the sync ``SyncStream``."""
 
-    def __init__(self, settings: Settings, source: Union[TokenSource, RiskKeySource], base_url: str) -> None:
+    def __init__(self, settings: Settings, source: Source, base_url: str) -> None:
         require_websockets()
         self._settings, self._source, self._base = settings, source, base_url
         self._supervisor = settings.supervisor(source.new_session)
@@ -151,10 +150,7 @@ class AsyncStream:
                 url = session.url(self._base, credential)
                 ws = await connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2)
             except Exception as exc:
-                if fatal(exc) or not supervisor.live_once:
-                    raise
-                logger.warning("connecting failed, will retry: %s: %s", type(exc).__name__, exc)
-                supervisor.lost(time.monotonic(), time.time(), "connect_failed", retry_after(exc))
+                connect_failed(exc, supervisor)
                 continue
             async with ws:
                 reason, wait = await self._serve(ws, session, credential)
@@ -231,10 +227,7 @@ class AsyncStream:
         try:
             credential = await asyncio.to_thread(self._source)
         except Exception as exc:
-            if fatal(exc):
-                raise
-            logger.warning("creating the next listen token failed, will retry: %s: %s", type(exc).__name__, exc)
-            session.renew_failed(time.monotonic())
+            renew_failed(exc, session)
             return
         for frame in session.renew(credential, time.monotonic()):
             await ws.send(frame)

@@ -2,8 +2,7 @@
 
 from typing import Any, Optional
 
-from binance_spot.stream._core import MAX_CONNECTION_AGE
-from binance_spot.stream._sources import OPEN_TIMEOUT, RiskKeySource, Settings, TokenSource
+from binance_spot.stream._sources import RiskKeySource, Settings, TokenSource
 from binance_spot.stream._sync import SyncStream
 
 __all__ = ["MarginRiskStream", "MarginUserDataStream", "risk_parts", "user_data_parts"]
@@ -15,43 +14,18 @@ def user_data_parts(
     *,
     token_validity: float = 86400.0,
     renew_before: float = 600.0,
-    max_queue: int = 10_000,
-    backoff: tuple[float, float] = (0.5, 30.0),
-    max_connection_age: float = MAX_CONNECTION_AGE,
-    open_timeout: float = OPEN_TIMEOUT,
-    ws_url: Optional[str] = None,
+    **options: Any,
 ) -> tuple[Settings, TokenSource, str]:
-    settings = Settings(
-        api_client,
-        max_queue=max_queue,
-        backoff=backoff,
-        max_connection_age=max_connection_age,
-        open_timeout=open_timeout,
-        ws_url=ws_url,
-        risk_url=None,
-    )
+    """The pieces of a user-data stream; ``options`` are ``Settings``' (an unknown one is a TypeError)."""
+    settings = Settings(api_client, **options)
     return settings, TokenSource(api_client, symbol, token_validity, renew_before), settings.ws_url
 
 
 def risk_parts(
-    api_client: Any,
-    *,
-    keepalive_interval: float = 1800.0,
-    max_queue: int = 10_000,
-    backoff: tuple[float, float] = (0.5, 30.0),
-    max_connection_age: float = MAX_CONNECTION_AGE,
-    open_timeout: float = OPEN_TIMEOUT,
-    risk_url: Optional[str] = None,
+    api_client: Any, *, keepalive_interval: float = 1800.0, **options: Any
 ) -> tuple[Settings, RiskKeySource, str]:
-    settings = Settings(
-        api_client,
-        max_queue=max_queue,
-        backoff=backoff,
-        max_connection_age=max_connection_age,
-        open_timeout=open_timeout,
-        ws_url=None,
-        risk_url=risk_url,
-    )
+    """The pieces of a risk stream; ``options`` are ``Settings``'."""
+    settings = Settings(api_client, **options)
     return settings, RiskKeySource(api_client, keepalive_interval), settings.risk_url
 
 

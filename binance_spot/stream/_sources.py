@@ -9,15 +9,24 @@ import math
 import random
 import time
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
-from binance_spot.stream._core import Supervisor, websocket_urls
+from binance_spot.stream._core import MAX_CONNECTION_AGE, Supervisor, websocket_urls
 from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, token_lifetime
 from binance_spot.stream._reconnect import Reconnector
 
-__all__ = ["RiskKeySource", "Settings", "TokenSource", "fatal", "retry_after"]
+__all__ = [
+    "RiskKeySource",
+    "Settings",
+    "Source",
+    "TokenSource",
+    "connect_failed",
+    "fatal",
+    "renew_failed",
+    "retry_after",
+]
 
 logger = logging.getLogger("binance_spot.stream")
 
@@ -40,6 +49,22 @@ def retry_after(exc: BaseException) -> float:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
 
 
+def connect_failed(exc: Exception, supervisor: Supervisor) -> None:
+    """A connection attempt (or its token) failed: raise if retrying cannot help, else back off."""
+    if fatal(exc) or not supervisor.live_once:
+        raise exc
+    logger.warning("connecting failed, will retry: %s: %s", type(exc).__name__, exc)
+    supervisor.lost(time.monotonic(), time.time(), "connect_failed", retry_after(exc))
+
+
+def renew_failed(exc: Exception, session: Any) -> None:
+    """Creating the next token failed: raise if retrying cannot help, else try again soon."""
+    if fatal(exc):
+        raise exc
+    logger.warning("creating the next listen token failed, will retry: %s: %s", type(exc).__name__, exc)
+    session.renew_failed(time.monotonic())
+
+
 class Settings:
     """The validated knobs of a stream (see ``MarginUserDataStream`` for their meaning)."""
 
@@ -47,12 +72,12 @@ class Settings:
         self,
         api_client: Any,
         *,
-        max_queue: int,
-        backoff: tuple[float, float],
-        max_connection_age: float,
-        open_timeout: float,
-        ws_url: Optional[str],
-        risk_url: Optional[str],
+        max_queue: int = 10_000,
+        backoff: tuple[float, float] = (0.5, 30.0),
+        max_connection_age: float = MAX_CONNECTION_AGE,
+        open_timeout: float = OPEN_TIMEOUT,
+        ws_url: Optional[str] = None,
+        risk_url: Optional[str] = None,
     ) -> None:
         if not isinstance(max_queue, int) or max_queue < 2:
             raise ValueError("max_queue must be an integer >= 2")
@@ -149,3 +174,7 @@ class RiskKeySource:
                 self.ops.close(self.current)
             except Exception as exc:  # it expires on its own; closing is a courtesy
                 logger.debug("closing the risk listen key failed: %s", exc)
+
+
+#: Where a stream's credentials come from.
+Source = Union[TokenSource, RiskKeySource]

@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 from binance_spot.stream._core import Session
 from binance_spot.stream._mailbox import Mailbox
@@ -13,11 +13,10 @@ from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
     POLL,
     UNSUBSCRIBE_TIMEOUT,
-    RiskKeySource,
     Settings,
-    TokenSource,
-    fatal,
-    retry_after,
+    Source,
+    connect_failed,
+    renew_failed,
 )
 from binance_spot.stream.errors import StreamError, require_websockets
 from binance_spot.stream.event import Event
@@ -41,7 +40,7 @@ class _End:
 class SyncStream:
     """What ``MarginUserDataStream`` and ``MarginRiskStream`` share (see their docstrings)."""
 
-    def __init__(self, settings: Settings, source: Union[TokenSource, RiskKeySource], base_url: str) -> None:
+    def __init__(self, settings: Settings, source: Source, base_url: str) -> None:
         require_websockets()
         self._settings, self._source, self._base = settings, source, base_url
         self._supervisor = settings.supervisor(source.new_session)
@@ -135,10 +134,7 @@ class SyncStream:
                 url = session.url(self._base, credential)
                 ws = connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2)
             except Exception as exc:
-                if fatal(exc) or not supervisor.live_once:
-                    raise
-                logger.warning("connecting failed, will retry: %s: %s", type(exc).__name__, exc)
-                supervisor.lost(time.monotonic(), time.time(), "connect_failed", retry_after(exc))
+                connect_failed(exc, supervisor)
                 continue
             with ws:
                 reason, wait = self._serve(ws, session, credential)
@@ -196,10 +192,7 @@ class SyncStream:
         try:
             credential = self._source()
         except Exception as exc:
-            if fatal(exc):
-                raise
-            logger.warning("creating the next listen token failed, will retry: %s: %s", type(exc).__name__, exc)
-            session.renew_failed(time.monotonic())
+            renew_failed(exc, session)
             return
         for frame in session.renew(credential, time.monotonic()):
             ws.send(frame)
