@@ -216,8 +216,8 @@ def test_event_stream_terminated_after_a_failed_renewal(driver: Driver, server: 
         await driver.close()
 
     run(scenario())
-    tokens = subscribed_tokens(server)
-    assert len(tokens) == 2 and tokens[0] != tokens[1]
+    tokens = subscribed_tokens(server)  # the first, the reconnect's, and maybe renewals of the new one
+    assert len(set(tokens)) == len(tokens) >= 2
 
 
 def test_invalid_token_is_a_clear_error_not_a_loop(driver: Driver, server: BinanceServer, client: Any) -> None:

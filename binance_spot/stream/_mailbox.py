@@ -62,6 +62,13 @@ class Mailbox:
             self._waiting = False
         return items.popleft()
 
+    def pop(self) -> Any:
+        """The oldest item, or None at once when there is none."""
+        try:
+            return self._items.popleft()
+        except IndexError:
+            return None
+
     def push_front(self, item: Any) -> None:
         """Put an item back at the head (the end marker stays for later calls)."""
         self._items.appendleft(item)

@@ -8,15 +8,14 @@ from collections.abc import Iterator
 from typing import Any, Optional
 
 from binance_spot.stream._core import Session
+from binance_spot.stream._link import Link
 from binance_spot.stream._mailbox import Mailbox
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
     POLL,
-    UNSUBSCRIBE_TIMEOUT,
     Settings,
     Source,
     connect_failed,
-    renew_failed,
 )
 from binance_spot.stream.errors import StreamError, require_websockets
 from binance_spot.stream.event import Event
@@ -24,6 +23,9 @@ from binance_spot.stream.event import Event
 __all__ = ["StreamClosed", "SyncStream"]
 
 logger = logging.getLogger("binance_spot.stream")
+
+#: How long a consumer may be away from ``get()`` before the network thread reads for it.
+GRACE = 0.005
 
 
 class StreamClosed(StreamError):
@@ -50,6 +52,9 @@ class SyncStream:
         self._new_key = threading.Event()
         self._error: Optional[BaseException] = None
         self._thread: Optional[threading.Thread] = None
+        self._link: Optional[Link] = None
+        self._reading = False  # the consumer waits in get() and reads the connection itself
+        self._left_at = 0.0  # when it last left get()
         source.on_new_key = self._new_key.set
 
     def __repr__(self) -> str:
@@ -93,11 +98,40 @@ class SyncStream:
 
     def get(self, timeout: Optional[float] = None) -> Event:
         """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
-        item = self._mailbox.get(timeout)
+        item = self._mailbox.pop()
+        if item is None:
+            self._reading = True
+            try:
+                item = self._read(timeout)
+            finally:
+                self._reading = False
+                self._left_at = time.monotonic()
         if isinstance(item, _End):
             self._mailbox.push_front(item)
             raise item.error or StreamClosed("the stream is closed")
         return item  # type: ignore[no-any-return]
+
+    def _read(self, timeout: Optional[float]) -> Any:
+        """Read the connection in this thread until an item is queued (see ``_link``)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            item = self._mailbox.pop()
+            if item is not None:
+                return item
+            left = POLL if deadline is None else min(POLL, deadline - time.monotonic())
+            if left <= 0:
+                raise TimeoutError(f"no event within {timeout} s")
+            link = self._link
+            if link is None or link.done.is_set():  # between connections: the network thread delivers
+                try:
+                    return self._mailbox.get(left)
+                except TimeoutError:
+                    continue
+            if link.lock.acquire(timeout=left):
+                try:
+                    link.step(left)
+                finally:
+                    link.lock.release()
 
     def __iter__(self) -> Iterator[Event]:
         while True:
@@ -144,66 +178,38 @@ class SyncStream:
             supervisor.lost(time.monotonic(), time.time(), reason, wait)
 
     def _serve(self, ws: Any, session: Session, credential: Credential) -> tuple[Optional[str], float]:
-        """Run one connection; (reason it ended, seconds the server asked to wait), None when closed."""
+        """Run one connection; (reason it ended, seconds the server asked to wait), None when closed.
+
+        The consumer reads while it waits in ``get()``; this thread reads only when the
+        consumer has been away longer than ``GRACE`` (busy, or not iterating at all).
+        """
         from websockets.exceptions import ConnectionClosed
 
+        frames, events = self._supervisor.opened(credential, time.monotonic(), time.time())
         try:
-            return self._exchange(ws, session, credential)
-        except ConnectionClosed:  # while sending (a renewal, the subscription): the same loss
-            return "connection_lost", 0.0
-
-    def _exchange(self, ws: Any, session: Session, credential: Credential) -> tuple[Optional[str], float]:
-        from websockets.exceptions import ConnectionClosed
-
-        supervisor, mailbox = self._supervisor, self._mailbox
-        frames, events = supervisor.opened(credential, time.monotonic(), time.time())
-        for frame in frames:
-            ws.send(frame)
-        check_at = 0.0  # when the deadlines, close() and the listen key are looked at next
-        while True:
-            for event in events:
-                mailbox.put(event)
-            if mailbox.full():
-                return "overflow", 0.0
-            now = time.monotonic()
-            if not events or now >= check_at:  # a control message, a deadline, or POLL elapsed
-                if supervisor.live_once:
-                    self._ready.set()
-                if self._closing.is_set():
-                    self._unsubscribe(ws, session)
-                    return None, 0.0
-                if supervisor.due(now):
-                    self._renew(ws, session, now)
-                if self._new_key.is_set():
-                    return "new_listen_key", 0.0
-                if session.interrupted is not None:
-                    return session.interrupted
-                check_at = min(now + POLL, supervisor.deadline(now))
-            try:
-                text = ws.recv(timeout=max(0.0, check_at - now))
-            except TimeoutError:
-                events = []
-                continue
-            except ConnectionClosed:
-                return "connection_lost", 0.0
-            events = supervisor.receive(text, time.monotonic(), time.time())
-
-    def _renew(self, ws: Any, session: Session, now: float) -> None:
-        try:
-            credential = self._source()
-        except Exception as exc:
-            renew_failed(exc, session)
-            return
-        for frame in session.renew(credential, time.monotonic()):
-            ws.send(frame)
-
-    def _unsubscribe(self, ws: Any, session: Session) -> None:
-        """Best effort within ``UNSUBSCRIBE_TIMEOUT``: the socket closes right after anyway."""
-        try:
-            for frame in session.close(time.monotonic()):
+            for frame in frames:
                 ws.send(frame)
-            deadline = time.monotonic() + UNSUBSCRIBE_TIMEOUT
-            while not session.finished and time.monotonic() < deadline:
-                session.receive(ws.recv(timeout=deadline - time.monotonic()), time.monotonic(), time.time())
-        except Exception as exc:  # the stream is closing: nothing left to protect
-            logger.debug("unsubscribe not confirmed: %s", exc)
+        except ConnectionClosed:
+            return "connection_lost", 0.0
+        for event in events:
+            self._mailbox.put(event)
+        if self._supervisor.live_once:
+            self._ready.set()
+        link = Link(
+            ws, session, self._supervisor, self._mailbox, self._source, (self._closing, self._new_key, self._ready)
+        )
+        self._link = link
+        try:
+            while not link.done.is_set():
+                if self._reading:
+                    link.done.wait(POLL)  # the consumer reads; look again now and then
+                elif time.monotonic() - self._left_at < GRACE:
+                    link.done.wait(GRACE)  # it just took an event: it may be back at once
+                else:
+                    with link.lock:
+                        link.step(POLL)
+        finally:
+            self._link = None
+        if link.error is not None:
+            raise link.error
+        return link.outcome
