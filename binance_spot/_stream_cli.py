@@ -86,8 +86,11 @@ def cmd_stream_demo(args: argparse.Namespace) -> int:
 
     with BinanceServer() as server:
         config = Configuration(host=server.url, api_key={"X-MBX-APIKEY": "demo-key"})
-        say(f"local Binance at {server.url}; tokens live 0.3 s, renewed 0.2 s before they expire")
-        with ApiClient(config) as client, MarginUserDataStream(client, token_validity=0.3, renew_before=0.2) as stream:
+        say(f"local Binance at {server.url}; tokens live 0.2 s, renewed 0.15 s before they expire")
+        with (
+            ApiClient(config) as client,
+            MarginUserDataStream(client, token_validity=0.2, renew_before=0.15, backoff=(0.05, 1.0)) as stream,
+        ):
             pushed, stop = [0], threading.Event()
 
             def push() -> None:
@@ -98,7 +101,7 @@ def cmd_stream_demo(args: argparse.Namespace) -> int:
             pusher = threading.Thread(target=push, daemon=True)
             pusher.start()
             received: list[Any] = []
-            deadline = time.monotonic() + 0.8
+            deadline = time.monotonic() + 0.3
             _consume(_Recorder(stream, received), args.json, lambda: time.monotonic() > deadline)
             renewals = len(_tokens(server))
             in_order = received == list(range(len(received)))
@@ -106,8 +109,13 @@ def cmd_stream_demo(args: argparse.Namespace) -> int:
             say(f"{renewals - 1} renewals on one connection; events 0..{count - 1}, none lost, none twice: {in_order}")
             say("cutting the connection (as a network failure would)")
             server.drop_streams()
-            deadline = time.monotonic() + 0.5
-            _consume(_Recorder(stream, received), args.json, lambda: time.monotonic() > deadline)
+            limit = time.monotonic() + 3.0  # the gap marker, then a few events after it
+
+            def after_the_gap() -> bool:
+                gap_at = next((i for i, seen in enumerate(received) if isinstance(seen, Gap)), None)
+                return time.monotonic() > limit or (gap_at is not None and len(received) > gap_at + 5)
+
+            _consume(_Recorder(stream, received), args.json, after_the_gap)
             stop.set()
             gaps = [event for event in received if isinstance(event, Gap)]
             say(f"reconnected with a new token ({len(set(_tokens(server)))} tokens used); gap markers: {len(gaps)}")

@@ -38,10 +38,52 @@ FAST = {"backoff": (0.02, 0.2), "open_timeout": 5.0}
 SUBSCRIBE = "userDataStream.subscribe.listenToken"
 
 
-@pytest.fixture
-def server() -> Iterator[BinanceServer]:
+@pytest.fixture(scope="module")
+def shared_server() -> Iterator[BinanceServer]:
     with BinanceServer() as running:  # the real clock: tokens expire in real time
         yield running
+
+
+class ServerView:
+    """The module's server as one test sees it: records and counts from the test's start.
+
+    One server for the module saves its start and stop per test; every test closes its
+    streams, so nothing of one test reaches the next.
+    """
+
+    def __init__(self, server: BinanceServer) -> None:
+        self._server = server
+        self._messages, self._requests = len(server.stream_messages), len(server.requests)
+        self._opened = server.stream_connections_opened
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._server, name)
+
+    @property
+    def stream_messages(self) -> list[Any]:
+        return self._server.stream_messages[self._messages :]
+
+    @property
+    def requests(self) -> list[Any]:
+        return self._server.requests[self._requests :]
+
+    @property
+    def stream_connections_opened(self) -> int:
+        return self._server.stream_connections_opened - self._opened
+
+    @property
+    def stream_lifetime(self) -> float:
+        return self._server.stream_lifetime
+
+    @stream_lifetime.setter
+    def stream_lifetime(self, seconds: float) -> None:
+        self._server.stream_lifetime = seconds
+
+
+@pytest.fixture
+def server(shared_server: BinanceServer) -> Iterator[BinanceServer]:
+    yield ServerView(shared_server)  # type: ignore[misc]
+    shared_server.stream_lifetime = 24 * 3600.0
 
 
 @pytest.fixture

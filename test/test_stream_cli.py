@@ -41,22 +41,21 @@ def push_until_delivered(push: Any, event: dict[str, Any]) -> None:
     wait_until(lambda: push(event))  # delivered once the process has subscribed
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_json_lines_then_a_clean_close_on_a_signal(server: BinanceServer, signum: int, code: int) -> None:
-    process = start(server, "--json")
+def test_json_lines_then_a_clean_close_on_sigterm_and_sigint(server: BinanceServer) -> None:
+    processes = {signal.SIGTERM: start(server, "--json"), signal.SIGINT: start(server, "--json")}  # side by side
+    event = {"e": "balanceUpdate", "E": 7, "a": "BTC", "d": "0.10000000", "T": 1}
     try:
-        push_until_delivered(server.push_event, {"e": "balanceUpdate", "E": 7, "a": "BTC", "d": "0.10000000", "T": 1})
-        assert process.stdout is not None
-        line = json.loads(process.stdout.readline())
-        assert line == {
-            "type": "BalanceUpdate",
-            "event": {"e": "balanceUpdate", "E": 7, "a": "BTC", "d": "0.10000000", "T": 1},
-        }
-        process.send_signal(signum)
-        assert process.wait(5) == code
+        wait_until(lambda: sum(map(len, server.stream_subscriptions.values())) == 2)
+        assert server.push_event(event) == 2
+        for signum, process in processes.items():
+            assert process.stdout is not None
+            assert json.loads(process.stdout.readline()) == {"type": "BalanceUpdate", "event": event}
+            process.send_signal(signum)
+        assert [process.wait(5) for process in processes.values()] == [143, 130]
     finally:
-        process.kill()
-    assert [m.message.get("method") for m in server.stream_messages][-1] == UNSUBSCRIBE
+        for process in processes.values():
+            process.kill()
+    assert [m.message.get("method") for m in server.stream_messages].count(UNSUBSCRIBE) == 2
     assert server.stream_subscriptions == {}
 
 

@@ -35,7 +35,7 @@ OPEN_TIMEOUT = 10.0
 #: While the stream is closing: how long to wait for the unsubscribe to be confirmed.
 UNSUBSCRIBE_TIMEOUT = 0.5
 #: The longest the network side waits before looking at ``close()`` again.
-POLL = 0.1
+POLL = 0.05
 
 
 def fatal(exc: BaseException) -> bool:
