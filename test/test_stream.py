@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -436,7 +436,7 @@ def test_bad_options_are_refused_before_any_request(server: BinanceServer, clien
     assert server.requests == [] and server.stream_connections_opened == 0
 
 
-def get_optional(stream: Any, timeout: float) -> Optional[Event]:
+def get_optional(stream: Any, timeout: float) -> Event | None:
     try:
         return stream.get(timeout)  # type: ignore[no-any-return]
     except TimeoutError:

@@ -67,7 +67,7 @@ def test_isolated_and_a_closed_stdout_end_quietly(server: BinanceServer) -> None
         assert "BalanceUpdate" in process.stdout.readline()
         process.stdout.close()  # the reader (e.g. `| head -1`) went away
         wait_until(lambda: server.push_event({"e": "balanceUpdate", "E": 2}) == 0 or process.poll() is not None)
-        assert process.wait(5) == 0
+        assert process.wait(5) == 141  # EXIT_STDOUT_CLOSED
         assert process.stderr is not None and "Traceback" not in process.stderr.read()
     finally:
         process.kill()

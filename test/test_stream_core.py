@@ -3,6 +3,7 @@
 No sockets, threads or clocks: every time is passed in, so these run in milliseconds.
 """
 
+import itertools
 import json
 import math
 from decimal import Decimal
@@ -209,7 +210,7 @@ def test_the_attempt_cap_holds_whatever_the_clock_and_random_say(junk: float) ->
         attempts.append(now)
         reconnector.lost(now - 1000.0, "server_shutdown")  # a clock stepping back changes nothing
     assert len([t for t in attempts if t < ATTEMPT_WINDOW]) <= MAX_ATTEMPTS
-    assert min(b - a for a, b in zip(attempts, attempts[1:])) >= MIN_ATTEMPT_SPACING - 1e-9
+    assert min(b - a for a, b in itertools.pairwise(attempts)) >= MIN_ATTEMPT_SPACING - 1e-9
     with pytest.raises(ValueError):
         reconnector.next_attempt_at(float("nan"))
 

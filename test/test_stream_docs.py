@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -64,7 +64,7 @@ def wait_until(condition: Any, timeout: float = 5.0) -> None:
 
 @pytest.mark.parametrize(("ident", "code"), examples(), ids=[ident for ident, _ in examples()])
 def test_example_runs(ident: str, code: str, server: BinanceServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[tuple[Any, Optional[asyncio.AbstractEventLoop]]] = []
+    opened: list[tuple[Any, asyncio.AbstractEventLoop | None]] = []
     sync_start, async_start = SyncStream.start, AsyncStream.start
 
     def record_sync(self: SyncStream) -> SyncStream:

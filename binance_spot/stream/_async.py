@@ -8,7 +8,7 @@ run in a worker thread so they never block the event loop.
 import asyncio
 import logging
 import time
-from typing import Any, Optional
+from typing import Any
 
 from binance_spot.stream._core import Session
 from binance_spot.stream._margin import risk_parts, user_data_parts
@@ -42,8 +42,8 @@ class AsyncStream:
         self._wake = asyncio.Event()  # the ticker looks again: a response came, or aclose()
         self._ready = asyncio.Event()
         self._new_key = False
-        self._error: Optional[BaseException] = None
-        self._task: Optional[asyncio.Task[None]] = None
+        self._error: BaseException | None = None
+        self._task: asyncio.Task[None] | None = None
         self.peak_queued = 0
         source.on_new_key = self._key_changed
 
@@ -86,7 +86,7 @@ class AsyncStream:
             self._task.cancel()
         await asyncio.to_thread(self._source.close)
 
-    async def get(self, timeout: Optional[float] = None) -> Event:
+    async def get(self, timeout: float | None = None) -> Event:
         """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
         try:
             item = (
@@ -159,7 +159,7 @@ class AsyncStream:
             logger.info("stream interrupted (%s); reconnecting with a new credential", reason)
             supervisor.lost(time.monotonic(), time.time(), reason, wait)
 
-    async def _serve(self, ws: Any, session: Session, credential: Credential) -> tuple[Optional[str], float]:
+    async def _serve(self, ws: Any, session: Session, credential: Credential) -> tuple[str | None, float]:
         from websockets.exceptions import ConnectionClosed
 
         supervisor = self._supervisor
@@ -247,7 +247,7 @@ class AsyncStream:
 class AsyncMarginUserDataStream(AsyncStream):
     """``MarginUserDataStream`` for asyncio: ``async with ... as stream: async for event in stream``."""
 
-    def __init__(self, api_client: Any, symbol: Optional[str] = None, **options: Any) -> None:
+    def __init__(self, api_client: Any, symbol: str | None = None, **options: Any) -> None:
         super().__init__(*user_data_parts(api_client, symbol, **options))
 
 

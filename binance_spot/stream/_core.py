@@ -8,7 +8,7 @@ reads a clock or touches a socket, so the rules are tested without any.
 
 import math
 from collections.abc import Callable
-from typing import Optional, Protocol, Union
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from binance_spot.stream._protocol import Credential, Interrupted
@@ -28,7 +28,7 @@ class Session(Protocol):
 
     live: bool
     finished: bool
-    interrupted: Optional[Interrupted]
+    interrupted: Interrupted | None
 
     def url(self, base: str, credential: Credential) -> str: ...
     def open(self, credential: Credential, now: float) -> list[str]: ...
@@ -38,7 +38,7 @@ class Session(Protocol):
     def deadline(self) -> float: ...
     def check(self, now: float) -> None: ...
     def close(self, now: float) -> list[str]: ...
-    def receive(self, text: Union[str, bytes], now: float, wall: float) -> list[Event]: ...
+    def receive(self, text: str | bytes, now: float, wall: float) -> list[Event]: ...
 
 
 def websocket_urls(host: str) -> tuple[str, str]:
@@ -76,11 +76,11 @@ class Supervisor:
         self._new_session = new_session
         self.reconnector = reconnector
         self.max_age = max_age
-        self.session: Optional[Session] = None
+        self.session: Session | None = None
         self.live_once = False
         self._opened_at = math.inf
         self._reported_live = False
-        self._gap: Optional[tuple[str, int]] = None
+        self._gap: tuple[str, int] | None = None
 
     def connect_at(self, now: float) -> float:
         return self.reconnector.next_attempt_at(now)
@@ -99,7 +99,7 @@ class Supervisor:
         frames = session.open(credential, now)
         return frames, self._went_live(now, wall)
 
-    def receive(self, text: Union[str, bytes], now: float, wall: float) -> list[Event]:
+    def receive(self, text: str | bytes, now: float, wall: float) -> list[Event]:
         """Events for the consumer, in order, a gap marker first when the subscription came back."""
         session = self._current()
         events = session.receive(text, now, wall)

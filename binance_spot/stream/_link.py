@@ -9,7 +9,7 @@ in the kernel. ``lock`` decides who reads; every step runs the same sans-I/O dec
 import logging
 import threading
 import time
-from typing import Any, Optional
+from typing import Any
 
 from binance_spot.stream._core import Session, Supervisor
 from binance_spot.stream._mailbox import Mailbox
@@ -20,7 +20,7 @@ __all__ = ["Link"]
 
 logger = logging.getLogger("binance_spot.stream")
 
-Outcome = tuple[Optional[str], float]
+Outcome = tuple[str | None, float]
 
 
 class Link:
@@ -40,7 +40,7 @@ class Link:
         self.lock = threading.Lock()
         self.done = threading.Event()
         self.outcome: Outcome = ("connection_lost", 0.0)
-        self.error: Optional[BaseException] = None
+        self.error: BaseException | None = None
         self._check_at = 0.0  # when the deadlines, close() and the listen key are looked at next
         from websockets.exceptions import ConnectionClosed  # once here: a lazy name in websockets
 
@@ -60,7 +60,7 @@ class Link:
             self.outcome = outcome
             self.done.set()
 
-    def _step(self, timeout: float) -> Optional[Outcome]:
+    def _step(self, timeout: float) -> Outcome | None:
         supervisor, session, now = self.supervisor, self.session, time.monotonic()
         if now >= self._check_at:
             if self.closing.is_set():

@@ -7,7 +7,7 @@ common case (events arriving while the consumer is busy) costs an append and a p
 import threading
 import time
 from collections import deque
-from typing import Any, Optional
+from typing import Any
 
 __all__ = ["Mailbox"]
 
@@ -45,7 +45,7 @@ class Mailbox:
             except RuntimeError:  # already released: the consumer is waking up anyway
                 pass
 
-    def get(self, timeout: Optional[float]) -> Any:
+    def get(self, timeout: float | None) -> Any:
         """The oldest item; ``TimeoutError`` when none came within ``timeout`` seconds."""
         items = self._items
         if items:

@@ -1,6 +1,6 @@
 """The public streams: margin user data (listen token) and margin risk (listen key), sync."""
 
-from typing import Any, Optional
+from typing import Any
 
 from binance_spot.stream._sources import RiskKeySource, Settings, TokenSource
 from binance_spot.stream._sync import SyncStream
@@ -10,7 +10,7 @@ __all__ = ["MarginRiskStream", "MarginUserDataStream", "risk_parts", "user_data_
 
 def user_data_parts(
     api_client: Any,
-    symbol: Optional[str] = None,
+    symbol: str | None = None,
     *,
     token_validity: float = 86400.0,
     renew_before: float = 600.0,
@@ -46,7 +46,7 @@ class MarginUserDataStream(SyncStream):
     ``ws_url`` overrides the URL derived from the client's host (docs/Streams.md).
     """
 
-    def __init__(self, api_client: Any, symbol: Optional[str] = None, **options: Any) -> None:
+    def __init__(self, api_client: Any, symbol: str | None = None, **options: Any) -> None:
         super().__init__(*user_data_parts(api_client, symbol, **options))
 
 

@@ -9,7 +9,7 @@ events and says when it is ``interrupted`` (the connection must be replaced) and
 import json
 import logging
 import math
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, NamedTuple
 
 from binance_spot.stream.errors import InvalidListenToken, StreamRequestError
 from binance_spot.stream.event import Event, parse_event
@@ -57,7 +57,7 @@ def token_lifetime(expiration_ms: Any, requested: float, wall: float) -> float:
     return requested
 
 
-def _decode(text: Union[str, bytes]) -> Optional[dict[str, Any]]:
+def _decode(text: str | bytes) -> dict[str, Any] | None:
     try:
         message = json.loads(text)
     except ValueError:
@@ -77,7 +77,7 @@ class UserDataSession:
         self.renew_before = renew_before
         self.live = False
         self.finished = False
-        self.interrupted: Optional[Interrupted] = None
+        self.interrupted: Interrupted | None = None
         self.subscription_ids: set[int] = set()
         self._next_id = 0
         self._pending: dict[str, tuple[str, float, float]] = {}  # id -> (method, sent at, token expiry)
@@ -135,7 +135,7 @@ class UserDataSession:
             return []
         return [self._request("userDataStream.unsubscribe", {}, now)]
 
-    def receive(self, text: Union[str, bytes], now: float, wall: float) -> list[Event]:
+    def receive(self, text: str | bytes, now: float, wall: float) -> list[Event]:
         message = _decode(text)
         if message is None:
             return []
@@ -205,7 +205,7 @@ class RiskSession:
     def __init__(self) -> None:
         self.live = False
         self.finished = False
-        self.interrupted: Optional[Interrupted] = None
+        self.interrupted: Interrupted | None = None
 
     def url(self, base: str, credential: Credential) -> str:
         return f"{base}/ws/{credential.secret}"
@@ -232,7 +232,7 @@ class RiskSession:
         self.finished = True
         return []
 
-    def receive(self, text: Union[str, bytes], now: float, wall: float) -> list[Event]:
+    def receive(self, text: str | bytes, now: float, wall: float) -> list[Event]:
         message = _decode(text)
         if message is None:
             return []

@@ -9,7 +9,7 @@ import math
 import random
 import time
 from collections.abc import Callable
-from typing import Any, Optional, Union
+from typing import Any
 
 from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
@@ -76,8 +76,8 @@ class Settings:
         backoff: tuple[float, float] = (0.5, 30.0),
         max_connection_age: float = MAX_CONNECTION_AGE,
         open_timeout: float = OPEN_TIMEOUT,
-        ws_url: Optional[str] = None,
-        risk_url: Optional[str] = None,
+        ws_url: str | None = None,
+        risk_url: str | None = None,
     ) -> None:
         if not isinstance(max_queue, int) or max_queue < 2:
             raise ValueError("max_queue must be an integer >= 2")
@@ -101,7 +101,7 @@ class Settings:
 class TokenSource:
     """A new listen token from ``POST /sapi/v1/userListenToken`` for every (re)subscription."""
 
-    def __init__(self, api_client: Any, symbol: Optional[str], validity: float, renew_before: float) -> None:
+    def __init__(self, api_client: Any, symbol: str | None, validity: float, renew_before: float) -> None:
         if symbol is not None and (not isinstance(symbol, str) or not symbol.isalnum()):
             raise ValueError("symbol must be an isolated margin symbol such as 'BNBUSDT'")
         if not (math.isfinite(validity) and 0.001 <= validity <= 86400):
@@ -112,7 +112,7 @@ class TokenSource:
 
         self.api = MarginListenTokenApi(api_client)
         self.symbol, self.validity, self.renew_before = symbol, float(validity), float(renew_before)
-        self.on_new_key: Optional[Callable[[], None]] = None
+        self.on_new_key: Callable[[], None] | None = None
 
     def new_session(self) -> UserDataSession:
         return UserDataSession(self.renew_before)
@@ -149,8 +149,8 @@ class RiskKeySource:
         self.manager = ListenKeyManager(
             self.ops, interval=keepalive_interval, on_new_key=self._changed, name="MarginRiskStream"
         )
-        self.current: Optional[str] = None
-        self.on_new_key: Optional[Callable[[], None]] = None
+        self.current: str | None = None
+        self.on_new_key: Callable[[], None] | None = None
 
     def new_session(self) -> RiskSession:
         return RiskSession()
@@ -158,7 +158,7 @@ class RiskKeySource:
     def start(self) -> None:
         self.manager.start()
 
-    def _changed(self, old: Optional[str], new: str) -> None:
+    def _changed(self, old: str | None, new: str) -> None:
         if new != self.current and self.on_new_key is not None:
             self.on_new_key()
 
@@ -177,4 +177,4 @@ class RiskKeySource:
 
 
 #: Where a stream's credentials come from.
-Source = Union[TokenSource, RiskKeySource]
+Source = TokenSource | RiskKeySource

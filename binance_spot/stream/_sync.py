@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any, Optional
+from typing import Any
 
 from binance_spot.stream._core import Session
 from binance_spot.stream._link import Link
@@ -35,7 +35,7 @@ class StreamClosed(StreamError):
 class _End:
     """Marks the end of the events: after ``close()`` (error None) or a fatal error."""
 
-    def __init__(self, error: Optional[BaseException]) -> None:
+    def __init__(self, error: BaseException | None) -> None:
         self.error = error
 
 
@@ -50,9 +50,9 @@ class SyncStream:
         self._closing = threading.Event()
         self._ready = threading.Event()
         self._new_key = threading.Event()
-        self._error: Optional[BaseException] = None
-        self._thread: Optional[threading.Thread] = None
-        self._link: Optional[Link] = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._link: Link | None = None
         self._reading = False  # the consumer waits in get() and reads the connection itself
         self._left_at = 0.0  # when it last left get()
         source.on_new_key = self._new_key.set
@@ -96,7 +96,7 @@ class SyncStream:
             thread.join(timeout=1.0)
         self._source.close()
 
-    def get(self, timeout: Optional[float] = None) -> Event:
+    def get(self, timeout: float | None = None) -> Event:
         """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
         item = self._mailbox.pop()
         if item is None:
@@ -111,7 +111,7 @@ class SyncStream:
             raise item.error or StreamClosed("the stream is closed")
         return item  # type: ignore[no-any-return]
 
-    def _read(self, timeout: Optional[float]) -> Any:
+    def _read(self, timeout: float | None) -> Any:
         """Read the connection in this thread until an item is queued (see ``_link``)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
@@ -177,7 +177,7 @@ class SyncStream:
             logger.info("stream interrupted (%s); reconnecting with a new credential", reason)
             supervisor.lost(time.monotonic(), time.time(), reason, wait)
 
-    def _serve(self, ws: Any, session: Session, credential: Credential) -> tuple[Optional[str], float]:
+    def _serve(self, ws: Any, session: Session, credential: Credential) -> tuple[str | None, float]:
         """Run one connection; (reason it ended, seconds the server asked to wait), None when closed.
 
         The consumer reads while it waits in ``get()``; this thread reads only when the

@@ -1,7 +1,5 @@
 """Errors of the streams: what ends a stream instead of being retried."""
 
-from typing import Optional
-
 __all__ = ["InvalidListenToken", "StreamError", "StreamRequestError", "require_websockets"]
 
 INSTALL_HINT = "pip install 'binance_spot[stream]'"
@@ -14,7 +12,7 @@ class StreamError(Exception):
 class StreamRequestError(StreamError):
     """The WebSocket API refused a request with Binance's ``{"code", "msg"}`` error."""
 
-    def __init__(self, code: Optional[int], msg: str, status: Optional[int] = None) -> None:
+    def __init__(self, code: int | None, msg: str, status: int | None = None) -> None:
         super().__init__(f"Binance error {code}: {msg}")
         self.code, self.msg, self.status = code, msg, status
 

@@ -69,8 +69,8 @@ def decimal(value: Any) -> Decimal:
     raise _wrong(value, "a decimal string")
 
 
-def optional(convert: Callable[[Any], T]) -> Callable[[Any], Optional[T]]:
-    def read(value: Any) -> Optional[T]:
+def optional(convert: Callable[[Any], T]) -> Callable[[Any], T | None]:
+    def read(value: Any) -> T | None:
         return None if value is None else convert(value)
 
     return read
@@ -153,14 +153,14 @@ class Event(Part):
 
     __slots__ = ("subscription_id",)
     #: The value of ``"e"`` this class models; None for the generic event and the gap marker.
-    EVENT_TYPE: ClassVar[Optional[str]] = None
+    EVENT_TYPE: ClassVar[str | None] = None
 
     #: Event type, Binance's ``"e"``.
     event_type = Field("e", optional(text))
     #: Event time in milliseconds since the epoch, Binance's ``"E"``.
     event_time = Field("E", optional(integer))
 
-    def __init__(self, raw: dict[str, Any], subscription_id: Optional[int] = None) -> None:
+    def __init__(self, raw: dict[str, Any], subscription_id: int | None = None) -> None:
         self.raw = raw
         self.subscription_id = subscription_id
 
@@ -191,7 +191,7 @@ class Gap(Event):
     resumed_at = Field("resumedAt", optional(integer))
 
     @classmethod
-    def of(cls, reason: str, lost_at_ms: int, resumed_at_ms: Optional[int]) -> "Gap":
+    def of(cls, reason: str, lost_at_ms: int, resumed_at_ms: int | None) -> "Gap":
         return cls({"e": cls.EVENT_TYPE, "E": resumed_at_ms or lost_at_ms, "reason": reason,
                     "lostAt": lost_at_ms, "resumedAt": resumed_at_ms})  # fmt: skip
 
@@ -205,7 +205,7 @@ def _event_classes() -> dict[str, type[Event]]:
     return {cls.EVENT_TYPE: cls for cls in classes if issubclass(cls, Event) and cls.EVENT_TYPE}
 
 
-def parse_event(raw: dict[str, Any], subscription_id: Optional[int] = None) -> Event:
+def parse_event(raw: dict[str, Any], subscription_id: int | None = None) -> Event:
     """The typed event for a decoded payload; an unknown ``"e"`` gives an ``UnknownEvent``."""
     cls = _event_classes().get(raw.get("e"), UnknownEvent)  # type: ignore[arg-type]
     return cls(raw, subscription_id)
