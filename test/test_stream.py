@@ -79,11 +79,20 @@ class ServerView:
     def stream_lifetime(self, seconds: float) -> None:
         self._server.stream_lifetime = seconds
 
+    @property
+    def subscription_id_limit(self) -> int:
+        return self._server.subscription_id_limit
+
+    @subscription_id_limit.setter
+    def subscription_id_limit(self, limit: int) -> None:
+        self._server.subscription_id_limit = limit
+
 
 @pytest.fixture
 def server(shared_server: BinanceServer) -> Iterator[BinanceServer]:
     yield ServerView(shared_server)  # type: ignore[misc]
     shared_server.stream_lifetime = 24 * 3600.0
+    shared_server.subscription_id_limit = 65_535
 
 
 @pytest.fixture
@@ -488,3 +497,18 @@ def test_a_drop_while_a_renewal_is_in_flight_is_a_loss_not_an_error(
         await driver.close()
 
     run(scenario())
+
+
+def test_subscription_ids_exhausted_means_a_new_connection(driver: Driver, server: BinanceServer, client: Any) -> None:
+    async def scenario() -> None:
+        await driver.open(client)
+        server.subscription_id_limit = 0  # every new connection's subscribe now gets -2042
+        server.drop_streams()
+        await wait_for(lambda: len(subscribed_tokens(server)) >= 3)  # refused, and tried again elsewhere
+        server.subscription_id_limit = 65_535
+        _, gap = await driver.until(Gap)
+        assert gap.reason == "connection_lost"  # type: ignore[attr-defined]  # the first loss is the one reported
+        await driver.close()
+
+    run(scenario())
+    assert server.stream_connections_opened >= 3
