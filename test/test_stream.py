@@ -434,8 +434,10 @@ def test_secrets_stay_out_of_reprs_and_logs(
 
     run(scenario())
     text = caplog.text + "".join(shown)
-    assert "reconnecting" in caplog.text and subscribed_tokens(server)
-    assert not any(token in text for token in subscribed_tokens(server))
+    assert "reconnecting" in caplog.text and "> TEXT" in caplog.text and subscribed_tokens(server)
+    # websockets logs frames cut short: not even a 12-character piece of a token may show
+    pieces = {token[i : i + 12] for token in subscribed_tokens(server) for i in range(len(token) - 11)}
+    assert not any(piece in text for piece in pieces)
 
 
 def test_bad_options_are_refused_before_any_request(server: BinanceServer, client: Any) -> None:

@@ -16,6 +16,7 @@ from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
     POLL,
     UNSUBSCRIBE_TIMEOUT,
+    WEBSOCKETS_LOGGER,
     Settings,
     Source,
     connect_failed,
@@ -148,7 +149,9 @@ class AsyncStream:
             try:
                 credential = await asyncio.to_thread(self._source)
                 url = session.url(self._base, credential)
-                ws = await connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2)
+                ws = await connect(
+                    url, open_timeout=self._settings.open_timeout, close_timeout=0.2, logger=WEBSOCKETS_LOGGER
+                )
             except Exception as exc:
                 connect_failed(exc, supervisor)
                 continue

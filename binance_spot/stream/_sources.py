@@ -7,10 +7,12 @@ runs them in a worker thread.
 import logging
 import math
 import random
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
+from binance_spot._redact import MASK
 from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
 from binance_spot.stream._core import MAX_CONNECTION_AGE, Supervisor, websocket_urls
@@ -36,6 +38,22 @@ OPEN_TIMEOUT = 10.0
 UNSUBSCRIBE_TIMEOUT = 0.5
 #: The longest the network side waits before looking at ``close()`` again.
 POLL = 0.05
+
+
+class _MaskSecrets(logging.Filter):
+    """websockets logs frames and the request line at DEBUG, cut to a few dozen characters,
+    so a token shows as a fragment no field-based redaction recognises: mask every long run
+    of token characters (tokens, listen keys) instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = _SECRETISH.sub(MASK, record.getMessage()), None
+        return True
+
+
+_SECRETISH = re.compile(r"[A-Za-z0-9+/=_-]{12,}")
+#: The logger handed to websockets: its records pass through ``_MaskSecrets``.
+WEBSOCKETS_LOGGER = logging.getLogger("binance_spot.stream.websockets")
+WEBSOCKETS_LOGGER.addFilter(_MaskSecrets())
 
 
 def fatal(exc: BaseException) -> bool:

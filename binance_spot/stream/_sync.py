@@ -13,6 +13,7 @@ from binance_spot.stream._mailbox import Mailbox
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
     POLL,
+    WEBSOCKETS_LOGGER,
     Settings,
     Source,
     connect_failed,
@@ -166,7 +167,7 @@ class SyncStream:
             try:
                 credential = self._source()
                 url = session.url(self._base, credential)
-                ws = connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2)
+                ws = connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2, logger=WEBSOCKETS_LOGGER)
             except Exception as exc:
                 connect_failed(exc, supervisor)
                 continue
