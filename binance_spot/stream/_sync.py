@@ -1,5 +1,7 @@
-"""The blocking driver: one network thread per stream on ``websockets``' sync client,
-a bounded ``Mailbox`` to the consumer, every decision taken by the sans-I/O ``Supervisor``."""
+"""The blocking driver on ``websockets``' sync client: the consumer reads the connection while
+it waits in ``get()`` (``_link``), a network thread connects, reconnects and reads while the
+consumer is away; the bounded ``Mailbox`` holds what the consumer has not taken yet. Every
+decision is the sans-I/O ``Supervisor``'s."""
 
 import logging
 import threading
