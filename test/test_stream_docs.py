@@ -91,10 +91,10 @@ def test_example_runs(ident: str, code: str, server: BinanceServer, monkeypatch:
     try:
         feed_and_close(code, server, opened, out, errors)
     finally:
+        example.join(5)
         for stream, loop in opened:
             if loop is None:
                 stream.close()  # after a failure too: no thread outlives the test
-    example.join(5)
     assert not example.is_alive() and not errors, errors
     printed = out.getvalue()
     assert printed and "Traceback" not in printed
