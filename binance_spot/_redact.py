@@ -13,27 +13,32 @@ MASK = "***"
 
 SECRET_HEADERS = frozenset({"x-mbx-apikey", "authorization", "cookie", "set-cookie"})
 
-SECRET_FIELDS = ("listenKey", "token", "signature", "secretKey", "apiKey")
+SECRET_FIELDS = ("listenKey", "listenToken", "token", "signature", "secretKey", "apiKey", "streams")
+#: Where a listen key is a path segment: the WebSocket stream URLs (``/ws/<listenKey>``).
+STREAM_PATH = "/ws/"
 
 
 @functools.cache
-def _patterns() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+def _patterns() -> tuple["re.Pattern[str]", "re.Pattern[str]", "re.Pattern[str]"]:
     """Compiled on first use: most processes never have anything to redact."""
     fields = "|".join(SECRET_FIELDS)
     # "listenKey": "value"  (JSON bodies; the value may hold escaped quotes)
     json_field = re.compile(rf'("(?:{fields})"\s*:\s*")(?:[^"\\]|\\.)*(")?')
     # listenKey=value  (query strings, form bodies)
     query_field = re.compile(rf"(\b(?:{fields})=)[^&\s#\"']*")
-    return json_field, query_field
+    # /ws/<listenKey>  (stream URLs and request lines)
+    stream_path = re.compile(r"(/ws/)[^/?#\s\"']+")
+    return json_field, query_field, stream_path
 
 
 def redact_text(text: str) -> str:
-    """Mask the values of secret fields in a JSON document or a query string."""
-    if not any(field in text for field in SECRET_FIELDS):
+    """Mask the values of secret fields in a JSON document, a query string or a stream URL."""
+    if not any(field in text for field in SECRET_FIELDS) and STREAM_PATH not in text:
         return text
-    json_field, query_field = _patterns()
+    json_field, query_field, stream_path = _patterns()
     text = json_field.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2) or ''}", text)
-    return query_field.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = query_field.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    return stream_path.sub(lambda m: f"{m.group(1)}{MASK}", text)
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

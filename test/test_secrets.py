@@ -247,3 +247,29 @@ def test_classic_request_refuses_header_injection_unsent(client: binance_spot.Ap
         client.request("POST", f"{server.url}/sapi/v1/userDataStream", headers={"X-MBX-APIKEY": "abc\r\nX-Evil: 1"})
     assert "Evil" not in str(caught.value)
     assert server.connections_opened == 0
+
+
+def test_stream_urls_and_subscribe_requests_are_masked() -> None:
+    from binance_spot._redact import redact_text
+
+    key = "6gfdEFq6sRfS2EazEYuuarg0MizWCAd4gkgmBCNCH8hZwxl0qAbiDTOWDbGB"
+    assert redact_text(f"'GET /ws/{key} HTTP/1.1' 101") == "'GET /ws/*** HTTP/1.1' 101"
+    assert redact_text(f"wss://margin-stream.binance.com/stream?streams={key}") == (
+        "wss://margin-stream.binance.com/stream?streams=***"
+    )
+    subscribe = f'{{"id":"1","method":"userDataStream.subscribe.listenToken","params":{{"listenToken":"{key}"}}}}'
+    assert key not in redact_text(subscribe) and "userDataStream.subscribe.listenToken" in redact_text(subscribe)
+
+
+def test_the_local_servers_access_log_masks_stream_keys() -> None:
+    import io
+    import socket
+    from urllib.parse import urlsplit
+
+    log = io.StringIO()
+    with BinanceServer(access_log=log) as server:
+        port = urlsplit(server.url).port or 80
+        with socket.create_connection(("127.0.0.1", port), 2) as sock:
+            sock.sendall(b"GET /ws/SeCrEtRiSkKeY0123456789 HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.recv(4096)
+    assert "/ws/***" in log.getvalue() and "SeCrEtRiSkKeY0123456789" not in log.getvalue()

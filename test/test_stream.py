@@ -401,6 +401,8 @@ def test_risk_stream(driver: Driver, server: BinanceServer, client: Any) -> None
     async def scenario() -> None:
         await driver.open(client, risk=True)
         (key,) = server.risk_listen_keys
+        creations = [r for r in server.requests if (r.method, r.path) == ("POST", "/sapi/v1/margin/listen-key")]
+        assert len(creations) == 1  # the manager's key serves the first connection
         server.push_risk_event({"e": "MARGIN_LEVEL_STATUS_CHANGE", "E": 1, "l": "1.05000000", "s": "MARGIN_CALL"})
         server.push_risk_event({"e": "USER_LIABILITY_CHANGE", "E": 2, "a": "USDT", "t": "BORROW", "p": "10", "i": "0"})
         level, liability = await driver.get(), await driver.get()

@@ -102,3 +102,25 @@ def test_demo_shows_renewals_a_drop_and_the_gap() -> None:
     out = result.stdout
     assert "none lost, none twice: True" in out and "Gap(" in out and "reason='connection_lost'" in out
     assert "reconnected with a new token" in out and "gap markers: 1" in out
+
+
+def test_stream_without_the_extra_is_one_line_and_exit_2() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys; sys.modules['websockets'] = None; from binance_spot.cli import main; sys.exit(main(['stream']))"
+    env = {**os.environ, "BINANCE_API_KEY": "k", "BINANCE_HOST": "http://127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "binance-spot: error: the streams need the websockets package: pip install 'binance_spot[stream]'"
+    ]
+
+
+def test_the_websockets_log_keeps_words_and_masks_keys() -> None:
+    from binance_spot.stream._sources import _SECRETISH
+
+    line = '> Sec-WebSocket-Version: 13 > TEXT \'{"method":"userDataStream.subscribe","t":"aB3dE6gH9jK2mN5p"}\''
+    masked = _SECRETISH.sub("***", line)
+    assert "Sec-WebSocket-Version" in masked and "userDataStream.subscribe" in masked
+    assert "aB3dE6gH9jK2mN5p" not in masked

@@ -16,7 +16,7 @@ EXIT_CODES = f"""\
 exit codes:
   {EXIT_OK}    success
   {EXIT_API_ERROR}    the server answered with an error (Binance's code and message are printed)
-  {EXIT_USAGE}    bad command line or input, or no API key: nothing was sent
+  {EXIT_USAGE}    bad command line or input, no API key, or a missing extra: nothing was sent
   {EXIT_NETWORK}    no usable answer: a network error, or an answer that cannot be used
   {EXIT_INTERNAL}   a bug in binance-spot (--verbose shows the traceback)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C); keep exits 128 + the signal (130, 143 for SIGTERM)
@@ -69,6 +69,8 @@ def failure_of(exc: BaseException) -> Failure:
         return _api_failure(exc)
     if isinstance(exc, ValueError):  # ApiValueError above all: refused before sending
         return Failure(EXIT_USAGE, "usage", one_line(str(exc)))
+    if isinstance(exc, ImportError) and "pip install" in str(exc):  # an optional extra is missing
+        return Failure(EXIT_USAGE, "missing_extra", one_line(str(exc)))
     return Failure(EXIT_INTERNAL, "internal", one_line(f"internal error: {type(exc).__name__}: {exc}"))
 
 

@@ -50,7 +50,9 @@ class _MaskSecrets(logging.Filter):
         return True
 
 
-_SECRETISH = re.compile(r"[A-Za-z0-9+/=_-]{12,}")
+# A run of token characters with a digit in it (words, header names and method names have
+# none), or any run long enough to be part of a key.
+_SECRETISH = re.compile(r"(?<![\w+/=-])(?:(?=[\w+/=-]*\d)[\w+/=-]{12,}|[\w+/=-]{24,})(?![\w+/=-])")
 #: The logger handed to websockets: its records pass through ``_MaskSecrets``.
 WEBSOCKETS_LOGGER = logging.getLogger("binance_spot.stream.websockets")
 WEBSOCKETS_LOGGER.addFilter(_MaskSecrets())
@@ -181,7 +183,10 @@ class RiskKeySource:
             self.on_new_key()
 
     def __call__(self) -> Credential:
-        self.current = self.ops.create()
+        # The first connection uses the key the manager has just created; later ones ask
+        # again (Binance answers with the active key, extended, or a new one).
+        fresh = self.manager.listen_key if self.current is None else None
+        self.current = fresh or self.ops.create()
         return Credential(self.current, math.inf)
 
     def close(self) -> None:
