@@ -595,3 +595,11 @@ def test_a_bug_is_one_line_and_exit_70_with_the_traceback_only_when_verbose(
     assert captured.err == "binance-spot: error: internal error: RuntimeError: something we did not expect\n"
     assert main(["token", "--host", server.url, "--verbose"]) == 70
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_demo_verbose_logs_its_requests_masked() -> None:
+    result = run("demo", "--verbose")
+    assert result.returncode == 0, result.stderr
+    requests = [line for line in result.stderr.splitlines() if " DEBUG request " in line]
+    assert any("PUT /sapi/v1/userDataStream?listenKey=***" in line for line in requests), result.stderr
+    assert all("'X-MBX-APIKEY': '***'" in line for line in requests)

@@ -25,7 +25,7 @@ def register(commands: Commands) -> None:
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    return live(args, out) if args.host else local(out)
+    return live(args, out) if args.host else local(out, args.verbose)
 
 
 def _short(key: str | None) -> str:
@@ -37,7 +37,7 @@ def _waited(event: threading.Event, what: str) -> None:
         raise RuntimeError(f"demo: {what} did not happen within {STEP_TIMEOUT:.0f} s")
 
 
-def local(out: Output) -> int:
+def local(out: Output, verbose: bool = False) -> int:
     """Walk through the lifecycle against the local server, intervals shortened to fractions of a second."""
     from binance_spot import ApiClient, ApiException, Configuration, MarginStreamApi
     from binance_spot.manager import ListenKeyManager, ListenTokenFunctions
@@ -47,6 +47,7 @@ def local(out: Output) -> int:
         BinanceServer() as server,
         ApiClient(Configuration(host=server.url, api_key={"X-MBX-APIKEY": "demo"})) as client,
     ):
+        client.configuration.debug = verbose
         out.event("server", f"local Binance at {server.url}; intervals shortened from 30 minutes to 0.2 s")
         renewed, replaced = threading.Event(), threading.Event()
         with ListenKeyManager(
