@@ -386,6 +386,7 @@ BAD_INPUTS = [
     (["keep", "--interval", "1e-9"], {}, "argument --interval: must be at least 0.1 s"),
     (["keep", "--interval", "3600"], {}, "argument --interval: must be at least 0.1 s and shorter than the 3600 s"),
     (["keep", "--validity", "5"], {}, "--isolated and --validity apply to --token only"),
+    (["keep", "--token", "--interval", "5"], {}, "--interval applies to listen keys: a token is replaced before"),
     (["token", "--validity", "99999999999"], {}, "argument --validity: must be whole milliseconds"),
     (["token", "--isolated", "BTC\nUSDT"], {}, f"argument --isolated: {CONTROL}"),
     (["create"], {"BINANCE_API_KEY": ""}, "no API key: pass --api-key or set BINANCE_API_KEY"),

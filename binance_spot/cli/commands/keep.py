@@ -24,9 +24,8 @@ def register(commands: Commands) -> None:
     keep.add_argument(
         "--interval",
         type=interval,
-        default=1800.0,
         metavar="SECONDS",
-        help="seconds between keepalives of a listen key (default: %(default)s)",
+        help="seconds between keepalives of a listen key (default: 1800; not with --token)",
     )
     kind = keep.add_mutually_exclusive_group()
     kind.add_argument("--token", action="store_true", help="keep a listen token (a new one before each expires)")
@@ -56,6 +55,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     if not args.token and (args.isolated or args.validity is not None):
         raise UsageError("--isolated and --validity apply to --token only")
+    if args.token and args.interval is not None:
+        raise UsageError("--interval applies to listen keys: a token is replaced before it expires")
     out.stamped = True
     what = "token" if args.token else "listen key"
 
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
         try:
             manager = ListenKeyManager(
                 stream_ops(client, args),
-                interval=args.interval,
+                interval=1800.0 if args.interval is None else args.interval,
                 on_new_key=lambda old, new: say(out, "new_key", f"new {what}: {new} (reconnect with it)", key=new),
                 on_error=failed,
                 on_renewed=lambda key: say(out, "renewed", f"renewed the {what}"),
@@ -81,12 +82,12 @@ def run(args: argparse.Namespace, out: Output) -> int:
             code = signals.wait(out.gone)
         finally:
             manager.stop()
-        if not manager.tokens:
+        if not manager.uses_tokens:
             say(out, "closed", f"closed the {what}")
     return code
 
 
 def _report_expiry(out: Output, manager: "ListenKeyManager") -> None:
-    if manager.tokens and manager.expires_at is not None and manager.last_renewed is not None:
-        seconds = manager.expires_at - manager.last_renewed
+    if manager.uses_tokens:
+        seconds = manager.valid_for
         out.event("expiry", f"valid for {seconds:.0f} s; a new one comes before that", seconds=round(seconds))
