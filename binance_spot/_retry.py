@@ -15,6 +15,10 @@ from binance_spot.exceptions import ApiConnectionError, ApiException, ApiStatusE
 from binance_spot.settings import RetryPolicy
 from binance_spot.transport import BaseTransport, Request, Response
 
+#: No two attempts of one call are closer than this (seconds), whatever the policy or the
+#: server's ``Retry-After`` says: a ``Retry-After: 0`` loop cannot become a request storm.
+MIN_RETRY_DELAY = 0.1
+
 
 def send(transport: BaseTransport, request: Request, policy: RetryPolicy) -> Response:
     """A 2xx response to ``request``, or the exception for the last failure."""
@@ -38,7 +42,7 @@ def send(transport: BaseTransport, request: Request, policy: RetryPolicy) -> Res
             retry_after = error.retry_after
             if retry_after is not None and retry_after > policy.max_wait:
                 raise error
-        delay = retry_after if retry_after is not None else backoff(policy, attempt)
+        delay = max(MIN_RETRY_DELAY, retry_after if retry_after is not None else backoff(policy, attempt))
         if time.monotonic() - started + delay > policy.max_time:
             raise error
         logger.info(

@@ -13,6 +13,12 @@ from binance_spot.exceptions import ApiValueError
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _HEADER_NAME = re.compile(_TOKEN)
 _HEADER_NAMES = re.compile(rf"{_TOKEN}(?::{_TOKEN})*")
+# Headers that frame or route the request: the transport sets them, a caller's value would
+# desynchronise the connection (Content-Length) or misroute it (Host).
+_FRAMING = re.compile(
+    r"(?:^|:)(content-length|transfer-encoding|host|connection|keep-alive|proxy-connection|te|trailer|upgrade)(?=:|$)",
+    re.IGNORECASE,
+)
 # A value may hold TAB, printable ASCII and printable Latin-1 (what http.client can encode).
 _BAD_HEADER_VALUE = re.compile(r"[^\t\x20-\x7e\xa0-\xff]")
 # C0, DEL and C1: none belongs in a parameter, and CR/LF could split a request.
@@ -37,7 +43,10 @@ def check_headers(headers: Mapping[str, object]) -> None:
     except TypeError:
         names_ok = values_ok = False
     if names_ok and values_ok:
-        return
+        framing = _FRAMING.search(":".join(headers))
+        if framing is None:
+            return
+        raise ApiValueError(f"header {framing.group(1)} is set by the transport; refused before sending")
     for name, value in headers.items():
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
             raise ApiValueError(f"header name {_shown(name)} is not an HTTP token; refused before sending")

@@ -177,6 +177,8 @@ class ApiClient(ClassicApiClient):
             headers["Cookie"] = self.cookie
         extra = options.get("_headers")
         if extra:
+            if not isinstance(extra, Mapping):
+                raise ApiTypeError(f"_headers must be a mapping of header names to values, got {type(extra).__name__}")
             headers.update(extra)
         apply_auth(self.configuration, headers, query, operation.auth, options.get("_request_auth"))
         check_headers(headers)

@@ -17,7 +17,10 @@ def seconds(setting: str, value: object, *, zero: bool = False, most: float = MA
     """``value`` as a finite number of seconds, or an ``ApiValueError`` naming ``setting``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ApiValueError(f"{setting} must be a number of seconds, got {type(value).__name__}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ApiValueError(f"{setting} must be at most {most:g} seconds, got a number too large for a float") from None
     low_ok = number >= 0 if zero else number > 0
     if math.isnan(number) or not low_ok or number > most:
         floor = ">= 0" if zero else "> 0"

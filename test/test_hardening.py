@@ -258,6 +258,7 @@ def test_numeric_headers_are_ascii_or_absent(
         ("request_timeout", (5, float("inf")), "request_timeout[1] must be > 0"),
         ("request_timeout", (1, float("nan")), "request_timeout[1] must be > 0"),
         ("request_timeout", True, "request_timeout must be a number"),
+        ("request_timeout", 10**400, "request_timeout must be at most 3600 seconds"),
         ("recv_window", True, "recv_window must be a whole number"),
         ("recv_window", 0, "recv_window must be a whole number"),
         ("retries", "3", "retries must be a whole number, a RetryPolicy or a urllib3 Retry, got str"),
@@ -292,6 +293,9 @@ def test_settings_are_checked_when_set(setting: str, value: object, words: str) 
         ({"X-Ok": "a\r\nInjected: 1"}, "header X-Ok contains a control"),
         ({"X-Ok": b"bytes"}, "header X-Ok must be a str, got bytes"),
         ({"": "v"}, "header name '' is not an HTTP token"),
+        ({"Content-Length": "99"}, "header Content-Length is set by the transport"),
+        ({"X-Ok": "1", "host": "evil.example"}, "header host is set by the transport"),
+        ({"Transfer-Encoding": "chunked"}, "header Transfer-Encoding is set by the transport"),
     ],
 )
 def test_bad_extra_headers_are_refused_before_sending(
@@ -327,3 +331,25 @@ def test_binance_host_is_the_default_host(monkeypatch: pytest.MonkeyPatch, serve
     assert binance_spot.Configuration(host=server.url).host == server.url  # an explicit host wins, unchecked env
     monkeypatch.delenv("BINANCE_HOST")
     assert binance_spot.Configuration().host == "https://api.binance.com"
+
+
+def test_headers_that_are_not_a_mapping_are_refused(api: binance_spot.MarginStreamApi, server: BinanceServer) -> None:
+    with pytest.raises(
+        binance_spot.ApiTypeError, match="_headers must be a mapping of header names to values, got str"
+    ):
+        api.sapi_v1_user_data_stream_post(_headers="x")
+    assert server.requests == []
+
+
+def test_no_answer_makes_retries_faster_than_the_floor(
+    config: binance_spot.Configuration, api: binance_spot.MarginStreamApi, server: BinanceServer
+) -> None:
+    from binance_spot._retry import MIN_RETRY_DELAY
+
+    config.retries = binance_spot.RetryPolicy(total=5, backoff=0.0)
+    server.add_fault("status", times=6, status=429, headers={"Retry-After": "0"})
+    started = time.monotonic()
+    with pytest.raises(binance_spot.RateLimitedException):
+        api.sapi_v1_user_data_stream_post()
+    assert len(server.requests) == 6
+    assert time.monotonic() - started >= 5 * MIN_RETRY_DELAY
