@@ -50,14 +50,6 @@ STOP_TIMEOUT = 10.0
 _DAY = 86_400.0
 
 
-def _seconds(name: str, value: object, low: float, high: float) -> float:
-    """``value`` as seconds in [low, high], or a ValueError (``ApiValueError``) naming the argument."""
-    number = seconds(name, value, zero=True, most=high)
-    if number < low:
-        raise ApiValueError(f"{name} must be at least {low:g} seconds, got {value!r}")
-    return number
-
-
 class _Stopped(Exception):
     """The manager is stopping: the request was not sent."""
 
@@ -92,15 +84,15 @@ class ListenKeyManager:
         token_margin: float = 300.0,
         name: str = "ListenKeyManager",
     ) -> None:
-        expiry = _seconds("expiry", expiry, 1.0, _DAY)
-        interval = _seconds("interval", interval, MIN_REQUEST_GAP, _DAY)
+        expiry = seconds("expiry", expiry, zero=True, least=1.0, most=_DAY)
+        interval = seconds("interval", interval, zero=True, least=MIN_REQUEST_GAP, most=_DAY)
         if interval >= expiry:
             raise ApiValueError(f"interval ({interval:g} s) must be shorter than the key's expiry ({expiry:g} s)")
-        token_margin = _seconds("token_margin", token_margin, MIN_REQUEST_GAP, _DAY)
+        token_margin = seconds("token_margin", token_margin, zero=True, least=MIN_REQUEST_GAP, most=_DAY)
         if not (isinstance(retry_backoff, tuple) and len(retry_backoff) == 2):
             raise ApiValueError(f"retry_backoff must be (first, maximum) seconds, got {retry_backoff!r}")
-        first = _seconds("retry_backoff[0]", retry_backoff[0], MIN_REQUEST_GAP, 3600.0)
-        cap = _seconds("retry_backoff[1]", retry_backoff[1], first, 3600.0)
+        first = seconds("retry_backoff[0]", retry_backoff[0], zero=True, least=MIN_REQUEST_GAP, most=3600.0)
+        cap = seconds("retry_backoff[1]", retry_backoff[1], zero=True, least=first, most=3600.0)
         self._ops = _as_ops(api)
         self.interval = interval
         self.on_new_key, self.on_error, self.on_renewed = on_new_key, on_error, on_renewed
@@ -207,7 +199,7 @@ class ListenKeyManager:
         thread sends nothing more and the key expires. Safe twice, from any thread or a callback.
         """
         if timeout is not None:
-            timeout = _seconds("timeout", timeout, 0.0, _DAY)
+            timeout = seconds("timeout", timeout, zero=True, least=0.0, most=_DAY)
         deadline = None if timeout is None else time.monotonic() + timeout
         thread = self._thread
         if thread is threading.current_thread():  # from a callback: the thread ends after it

@@ -13,8 +13,10 @@ from binance_spot.exceptions import ApiValueError
 MAX_SECONDS = 3600.0
 
 
-def seconds(setting: str, value: object, *, zero: bool = False, most: float = MAX_SECONDS) -> float:
-    """``value`` as a finite number of seconds, or an ``ApiValueError`` naming ``setting``."""
+def seconds(
+    setting: str, value: object, *, zero: bool = False, least: float | None = None, most: float = MAX_SECONDS
+) -> float:
+    """``value`` as a finite number of seconds (at least ``least``), or an ``ApiValueError`` naming ``setting``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ApiValueError(f"{setting} must be a number of seconds, got {type(value).__name__}")
     try:
@@ -25,6 +27,8 @@ def seconds(setting: str, value: object, *, zero: bool = False, most: float = MA
     if math.isnan(number) or not low_ok or number > most:
         floor = ">= 0" if zero else "> 0"
         raise ApiValueError(f"{setting} must be {floor} and at most {most:g} seconds, got {value!r}")
+    if least is not None and number < least:
+        raise ApiValueError(f"{setting} must be at least {least:g} seconds, got {value!r}")
     return number
 
 
