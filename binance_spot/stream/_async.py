@@ -10,6 +10,7 @@ import logging
 import time
 from typing import Any
 
+from binance_spot.stream._background import in_thread
 from binance_spot.stream._core import Session
 from binance_spot.stream._margin import risk_parts, user_data_parts
 from binance_spot.stream._protocol import Credential
@@ -62,7 +63,10 @@ class AsyncStream:
         await self.aclose()
 
     async def start(self) -> "AsyncStream":
-        """Connect and subscribe; returns once live, raises what prevented it."""
+        """Connect and subscribe; returns once live, raises what prevented it (``StreamClosed``
+        at once when ``aclose()`` is called meanwhile, or was before)."""
+        if self._closing.is_set():
+            raise StreamClosed("this stream was closed; create a new one")
         if self._task is not None:
             raise RuntimeError("this stream was already started")
         await asyncio.to_thread(self._source.start)
@@ -72,6 +76,8 @@ class AsyncStream:
         except asyncio.TimeoutError:
             await self.aclose()
             raise StreamError(f"not subscribed within {self._settings.open_timeout} s") from None
+        if self._closing.is_set():
+            raise StreamClosed("the stream was closed while starting")
         if self._error is not None:
             await self.aclose()
             raise self._error
@@ -81,6 +87,7 @@ class AsyncStream:
         """End iteration now, unsubscribe, close the socket; returns within ~1 s."""
         self._closing.set()
         self._wake.set()
+        self._ready.set()  # a start() waiting for the subscription returns now
         self._queue.put_nowait(_End(None))
         if self._task is not None and not self._task.done():
             await asyncio.wait({self._task}, timeout=1.0)
@@ -89,6 +96,8 @@ class AsyncStream:
 
     async def get(self, timeout: float | None = None) -> Event:
         """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
+        if self._task is None and self._queue.empty():  # aclose() queues an end: never started
+            raise StreamError("the stream is not started: use `async with stream:` or await start() first")
         try:
             item = (
                 await asyncio.wait_for(self._queue.get(), timeout) if timeout is not None else await self._queue.get()
@@ -147,12 +156,14 @@ class AsyncStream:
             session = supervisor.connecting(time.monotonic())
             self._new_key = False
             try:
-                credential = await asyncio.to_thread(self._source)
+                credential = await in_thread(self._source, "listen token")
                 url = session.url(self._base, credential)
                 ws = await connect(
                     url, open_timeout=self._settings.open_timeout, close_timeout=0.2, logger=WEBSOCKETS_LOGGER
                 )
             except Exception as exc:
+                if self._closing.is_set():
+                    return
                 connect_failed(exc, supervisor)
                 continue
             async with ws:
@@ -205,10 +216,21 @@ class AsyncStream:
             return "overflow", 0.0
         if self._new_key:
             return "new_listen_key", 0.0
-        return session.interrupted or ("connection_lost", 0.0)
+        interrupted = session.interrupted
+        return (interrupted.reason, interrupted.retry_after) if interrupted else ("connection_lost", 0.0)
 
     async def _tick(self, ws: Any, session: Session) -> None:
-        """Renew when due, end the connection when it must go, unsubscribe on ``aclose()``."""
+        """Renew when due, end the connection when it must go, unsubscribe on ``aclose()``.
+
+        A fatal error here closes the socket, so the reading task (parked in ``recv()`` on a
+        quiet connection) wakes up and raises it at once."""
+        try:
+            await self._ticks(ws, session)
+        except Exception:
+            await ws.close()
+            raise
+
+    async def _ticks(self, ws: Any, session: Session) -> None:
         supervisor = self._supervisor
         while True:
             now = time.monotonic()
@@ -227,8 +249,18 @@ class AsyncStream:
                 return
 
     async def _renew(self, ws: Any, session: Session, now: float) -> None:
+        """The next token; ``aclose()`` abandons a token call that hangs (the ticker unsubscribes)."""
+        call = asyncio.ensure_future(in_thread(self._source, "listen token"))
+        closing = asyncio.ensure_future(self._closing.wait())
         try:
-            credential = await asyncio.to_thread(self._source)
+            await asyncio.wait({call, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closing.cancel()
+        if not call.done():
+            call.cancel()
+            return
+        try:
+            credential = call.result()
         except Exception as exc:
             renew_failed(exc, session)
             return

@@ -11,6 +11,7 @@ import threading
 import time
 from typing import Any
 
+from binance_spot.stream._background import Call
 from binance_spot.stream._core import Session, Supervisor
 from binance_spot.stream._mailbox import Mailbox
 from binance_spot.stream._sources import POLL, UNSUBSCRIBE_TIMEOUT, Source, renew_failed
@@ -21,6 +22,8 @@ __all__ = ["Link"]
 logger = logging.getLogger("binance_spot.stream")
 
 Outcome = tuple[str | None, float]
+#: How often a reader looks whether the next token's REST call has returned.
+RENEW_POLL = 0.002
 
 
 class Link:
@@ -42,6 +45,7 @@ class Link:
         self.outcome: Outcome = ("connection_lost", 0.0)
         self.error: BaseException | None = None
         self._check_at = 0.0  # when the deadlines, close() and the listen key are looked at next
+        self._renewing: Call[Any] | None = None  # the next token's REST call, on its own thread
         from websockets.exceptions import ConnectionClosed  # once here: a lazy name in websockets
 
         self._closed = ConnectionClosed
@@ -66,13 +70,14 @@ class Link:
             if self.closing.is_set():
                 self._unsubscribe()
                 return None, 0.0
-            if supervisor.due(now):
+            if supervisor.due(now) or self._renewing is not None:
                 self._renew()
             if self.new_key.is_set():
                 return "new_listen_key", 0.0
             if session.interrupted is not None:
-                return session.interrupted
-            self._check_at = min(now + POLL, supervisor.deadline(now))
+                return session.interrupted.reason, session.interrupted.retry_after
+            # while the token call runs its deadline has passed: look again soon, not at once
+            self._check_at = now + RENEW_POLL if self._renewing else min(now + POLL, supervisor.deadline(now))
         try:
             text = self.ws.recv(timeout=max(0.0, min(timeout, self._check_at - now)))
         except TimeoutError:
@@ -88,8 +93,17 @@ class Link:
         return ("overflow", 0.0) if mailbox.full() else None
 
     def _renew(self) -> None:
+        """Start the next token's REST call, or send it once the call returned. The call never
+        runs in the reading thread, so a hanging token endpoint cannot delay ``close()``."""
+        call = self._renewing
+        if call is None:
+            self._renewing = Call(self.source, "listen token")
+            return
+        if not call.done.is_set():
+            return
+        self._renewing = None
         try:
-            credential = self.source()
+            credential = call.result()
         except Exception as exc:
             renew_failed(exc, self.session)
             return

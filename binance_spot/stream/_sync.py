@@ -76,7 +76,10 @@ class SyncStream:
         return self._mailbox.peak
 
     def start(self) -> "SyncStream":
-        """Connect and subscribe; returns once live, raises what prevented it."""
+        """Connect and subscribe; returns once live, raises what prevented it (``StreamClosed``
+        at once when ``close()`` is called meanwhile, or was before)."""
+        if self._closing.is_set():
+            raise StreamClosed("this stream was closed; create a new one")
         if self._thread is not None:
             raise RuntimeError("this stream was already started")
         self._source.start()
@@ -85,6 +88,8 @@ class SyncStream:
         if not self._ready.wait(self._settings.open_timeout):
             self.close()
             raise StreamError(f"not subscribed within {self._settings.open_timeout} s")
+        if self._closing.is_set():  # the network thread closes the source on its way out
+            raise StreamClosed("the stream was closed while starting")
         if self._error is not None:
             self.close()
             raise self._error
@@ -94,6 +99,7 @@ class SyncStream:
         """End iteration now, unsubscribe, close the socket; from any thread, returns within ~1 s."""
         self._closing.set()
         self._mailbox.put(_End(None))
+        self._ready.set()  # a start() waiting for the subscription returns now
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=1.0)
@@ -103,6 +109,8 @@ class SyncStream:
         """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
         item = self._mailbox.pop()
         if item is None:
+            if self._thread is None:  # close() queues an end, so this stream was never started
+                raise StreamError("the stream is not started: use `with stream:` or call start() first")
             self._reading = True
             try:
                 item = self._read(timeout)
@@ -153,6 +161,8 @@ class SyncStream:
             self._mailbox.put(_End(exc))
         finally:
             self._ready.set()
+            if self._closing.is_set():  # a credential made while close() ran is closed too
+                self._source.close()
 
     def _loop(self) -> None:
         from websockets.sync.client import connect
@@ -171,6 +181,8 @@ class SyncStream:
                 url = session.url(self._base, credential)
                 ws = connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2, logger=WEBSOCKETS_LOGGER)
             except Exception as exc:
+                if self._closing.is_set():
+                    return
                 connect_failed(exc, supervisor)
                 continue
             with ws:
