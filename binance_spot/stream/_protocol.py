@@ -11,6 +11,7 @@ import logging
 import math
 from typing import Any, NamedTuple
 
+from binance_spot.stream._reconnect import RenewalBudget
 from binance_spot.stream.errors import InvalidListenToken, StreamRequestError
 from binance_spot.stream.event import Event, parse_event
 
@@ -20,8 +21,11 @@ logger = logging.getLogger("binance_spot.stream")
 
 #: Seconds to wait for the answer to a request before giving the connection up.
 RESPONSE_TIMEOUT = 10.0
-#: No two token renewals closer together than this, whatever the token's lifetime says.
+#: No two token renewals closer together than this (``RenewalBudget`` bounds their rate).
 MIN_RENEW_SPACING = 0.01
+#: The longest wait a server's ``retryAfter`` can impose (Binance's bans can be longer: the
+#: reconnect is then refused again and waits again).
+MAX_RETRY_AFTER = 3600.0
 #: A renewal never waits past this fraction of the token's lifetime.
 RENEW_FRACTION = 0.9
 INVALID_TOKEN = -1209
@@ -39,10 +43,28 @@ class Credential(NamedTuple):
 
 
 class Interrupted(NamedTuple):
-    """Why a connection must be replaced; ``retry_after`` seconds the server asked to wait."""
+    """Why a connection must be replaced; ``retry_after`` seconds the server asked to wait;
+    ``error`` the refusal of a request, fatal when it was the first subscription."""
 
     reason: str
     retry_after: float = 0.0
+    error: StreamRequestError | None = None
+
+
+def retry_delay(retry_after: Any, wall: float) -> float:
+    """Seconds to wait for a WebSocket API ``data.retryAfter``, within [0, ``MAX_RETRY_AFTER``].
+
+    Binance sends the time the ban ends, in milliseconds since the epoch (microseconds are
+    recognised by their size); a time already past means no wait beyond the backoff. A
+    number too small to be such a time (below 1e12, i.e. before 2001) is read as seconds.
+    Anything else (a string, nan, a bool) is ignored: the backoff alone applies.
+    """
+    if type(retry_after) not in (int, float) or not math.isfinite(retry_after):
+        return 0.0
+    if retry_after >= 1e12:
+        epoch_ms = retry_after / 1000.0 if retry_after > 1e14 else retry_after
+        retry_after = epoch_ms / 1000.0 - wall
+    return float(min(max(retry_after, 0.0), MAX_RETRY_AFTER))
 
 
 def token_lifetime(expiration_ms: Any, requested: float, wall: float) -> float:
@@ -60,7 +82,7 @@ def token_lifetime(expiration_ms: Any, requested: float, wall: float) -> float:
 def _decode(text: str | bytes) -> dict[str, Any] | None:
     try:
         message = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to decode
         logger.warning("ignored a frame that is not JSON (%d bytes)", len(text))
         return None
     return message if isinstance(message, dict) else None
@@ -73,8 +95,9 @@ def _object(value: Any) -> dict[str, Any]:
 class UserDataSession:
     """A listen-token subscription on one WebSocket API connection."""
 
-    def __init__(self, renew_before: float) -> None:
+    def __init__(self, renew_before: float, budget: RenewalBudget | None = None) -> None:
         self.renew_before = renew_before
+        self._budget = budget or RenewalBudget()  # the stream's, shared by its connections
         self.live = False
         self.finished = False
         self.interrupted: Interrupted | None = None
@@ -83,6 +106,7 @@ class UserDataSession:
         self._pending: dict[str, tuple[str, float, float]] = {}  # id -> (method, sent at, token expiry)
         self._token_at = self._expires_at = math.inf
         self._renew_not_before = -math.inf
+        self._wait_until = -math.inf  # a token request was refused with Retry-After until then
         self._closing = False
 
     def url(self, base: str, credential: Credential) -> str:
@@ -95,20 +119,27 @@ class UserDataSession:
         return json.dumps({"id": ident, "method": method, "params": params}, separators=(",", ":"))
 
     def open(self, credential: Credential, now: float) -> list[str]:
-        """The frames to send once connected: the subscription."""
-        return self.renew(credential, now)
+        """The frames to send once connected: the subscription (the reconnect cap bounds these)."""
+        return self._subscribe(credential, now)
 
     def renew(self, credential: Credential, now: float) -> list[str]:
         """Subscribe again with a new token: Binance extends the subscription on this connection."""
+        self._budget.spend(now)
+        return self._subscribe(credential, now)
+
+    def _subscribe(self, credential: Credential, now: float) -> list[str]:
         self._renew_not_before = now + MIN_RENEW_SPACING
         expiry = now + credential.lifetime
         params = {"listenToken": credential.secret}
         return [self._request("userDataStream.subscribe.listenToken", params, now, expiry)]
 
-    def renew_failed(self, now: float) -> None:
-        """Creating the next token failed: try again soon, but not in a tight loop."""
+    def renew_failed(self, now: float, retry_after: float = 0.0) -> None:
+        """Creating the next token failed: try again soon, but not in a tight loop, and not
+        before the ``retry_after`` seconds a 429/418 asked for (a reconnect waits for them too)."""
         left = self._expires_at - now
-        self._renew_not_before = now + max(MIN_RENEW_SPACING, min(5.0, left / 4))
+        wait = min(max(retry_after, 0.0), MAX_RETRY_AFTER) if math.isfinite(retry_after) else 0.0
+        self._wait_until = now + wait
+        self._renew_not_before = now + max(MIN_RENEW_SPACING, min(5.0, left / 4), wait)
 
     def renew_at(self) -> float:
         """When to create the next token; infinite while a renewal is on its way or before live."""
@@ -116,7 +147,7 @@ class UserDataSession:
             return math.inf
         lifetime = self._expires_at - self._token_at
         due = self._expires_at - min(self.renew_before, RENEW_FRACTION * lifetime)
-        return max(due, self._renew_not_before)
+        return max(due, self._renew_not_before, self._budget.ready_at())
 
     def deadline(self) -> float:
         """When ``check`` next has something to decide."""
@@ -141,27 +172,37 @@ class UserDataSession:
             return []
         payload = message.get("event")
         if isinstance(payload, dict):
-            return self._event(payload, message.get("subscriptionId"))
+            return self._event(payload, message.get("subscriptionId"), now)
         if "id" in message:
             self._response(message, wall)
         return []
 
-    def _event(self, payload: dict[str, Any], subscription_id: Any) -> list[Event]:
+    def _event(self, payload: dict[str, Any], subscription_id: Any, now: float) -> list[Event]:
         kind = payload.get("e")
         if subscription_id is None:
             if kind == "serverShutdown":
                 self.interrupted = self.interrupted or Interrupted("server_shutdown")
             return []
-        if subscription_id not in self.subscription_ids:
-            return []  # another subscription's event: routed by subscriptionId, not ours
-        if kind == "eventStreamTerminated":
-            self.subscription_ids.discard(subscription_id)
-            if self._closing:
-                self.finished = not self.subscription_ids
-            else:
-                self.interrupted = self.interrupted or Interrupted("subscription_terminated")
+        try:
+            ours = subscription_id in self.subscription_ids and type(subscription_id) is int  # not 7.0, not true
+        except TypeError:  # unhashable: garbage
+            ours = False
+        if not ours:
+            return []  # another subscription's event (routed by subscriptionId), or garbage
+        if kind == "eventStreamTerminated" or kind == "serverShutdown":
+            self._control(kind, subscription_id, now)
             return []
         return [parse_event(payload, subscription_id)]
+
+    def _control(self, kind: str, subscription_id: int, now: float) -> None:
+        if kind == "serverShutdown":  # Binance sends it without an id; with one it means the same
+            self.interrupted = self.interrupted or Interrupted("server_shutdown")
+            return
+        self.subscription_ids.discard(subscription_id)
+        if self._closing:
+            self.finished = not self.subscription_ids
+        else:  # a renewal refused with Retry-After: the reconnect waits for it too
+            self.interrupted = self.interrupted or Interrupted("subscription_terminated", self._wait_until - now)
 
     def _response(self, message: dict[str, Any], wall: float) -> None:
         pending = self._pending.pop(str(message.get("id")), None)
@@ -174,7 +215,7 @@ class UserDataSession:
                 self.finished = True
                 return
             ident = result.get("subscriptionId") if isinstance(result, dict) else None
-            if not isinstance(ident, int):
+            if type(ident) is not int:  # also not true or 7.0
                 self.interrupted = self.interrupted or Interrupted("bad_response")
                 return
             self.subscription_ids.add(ident)
@@ -192,11 +233,11 @@ class UserDataSession:
         if self._closing:
             self.finished = True
             return
-        logger.warning("%s failed: %s", method, StreamRequestError(code, msg, status))
-        data = _object(error.get("data"))
-        retry_after = token_lifetime(data.get("retryAfter"), 3600.0, wall) if "retryAfter" in data else 0.0
+        refusal = StreamRequestError(code if type(code) is int else None, msg, status)
+        logger.warning("%s failed: %s", method, refusal)
+        retry_after = retry_delay(_object(error.get("data")).get("retryAfter"), wall)
         reason = "subscription_ids_exhausted" if code == IDS_EXHAUSTED else "request_failed"
-        self.interrupted = self.interrupted or Interrupted(reason, retry_after)
+        self.interrupted = self.interrupted or Interrupted(reason, retry_after, refusal)
 
 
 class RiskSession:
@@ -217,7 +258,7 @@ class RiskSession:
     def renew(self, credential: Credential, now: float) -> list[str]:
         return []
 
-    def renew_failed(self, now: float) -> None:
+    def renew_failed(self, now: float, retry_after: float = 0.0) -> None:
         """Keys are kept alive by ``ListenKeyManager``, not by the session."""
 
     def renew_at(self) -> float:

@@ -8,7 +8,17 @@ import math
 from collections import deque
 from collections.abc import Callable
 
-__all__ = ["ATTEMPT_WINDOW", "MAX_ATTEMPTS", "MIN_ATTEMPT_SPACING", "PLANNED", "STABLE_AFTER", "Reconnector"]
+__all__ = [
+    "ATTEMPT_WINDOW",
+    "MAX_ATTEMPTS",
+    "MIN_ATTEMPT_SPACING",
+    "PLANNED",
+    "RENEWALS_PER_SECOND",
+    "RENEWAL_BURST",
+    "STABLE_AFTER",
+    "Reconnector",
+    "RenewalBudget",
+]
 
 #: Binance allows 300 connection attempts per 5 minutes per IP. One stream may use a third
 #: of that, whatever it is configured with, leaving room for other clients on the address.
@@ -20,6 +30,13 @@ MIN_ATTEMPT_SPACING = 0.1
 STABLE_AFTER = 60.0
 #: Interruptions the server or the stream announced: reconnect soon, without growing the backoff.
 PLANNED = frozenset({"server_shutdown", "connection_age", "overflow", "new_listen_key"})
+
+
+#: Token renewals (a REST token, then a subscribe of weight 2) of one stream, over all its
+#: connections: a burst of this many, then this many per second at most, whatever
+#: ``token_validity`` or the server's ``expirationTime`` say.
+RENEWAL_BURST = 10
+RENEWALS_PER_SECOND = 1.0
 
 
 def check_time(now: float) -> float:
@@ -96,3 +113,30 @@ class Reconnector:
             delay = max(delay, min(retry_after, 3600.0))
         self._earliest = now + delay
         return delay
+
+
+class RenewalBudget:
+    """A token bucket for renewals, shared by a stream's sessions: ``RENEWAL_BURST`` at once,
+    refilled at ``RENEWALS_PER_SECOND``. A clock stepping back refills nothing."""
+
+    def __init__(self) -> None:
+        self.rate = RENEWALS_PER_SECOND
+        self._tokens = float(RENEWAL_BURST)
+        self._at = -math.inf
+
+    def _refill(self, now: float) -> None:
+        if now > self._at:
+            elapsed = now - self._at if math.isfinite(self._at) else math.inf
+            self._tokens = min(float(RENEWAL_BURST), self._tokens + elapsed * self.rate)
+            self._at = now
+
+    def ready_at(self) -> float:
+        """The earliest time the next renewal may be sent."""
+        if self._tokens >= 1.0:
+            return -math.inf
+        return self._at + (1.0 - self._tokens) / self.rate
+
+    def spend(self, now: float) -> None:
+        """A renewal is sent now."""
+        self._refill(check_time(now))
+        self._tokens -= 1.0

@@ -8,16 +8,19 @@ import logging
 import math
 import random
 import re
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from binance_spot._redact import MASK
 from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
+from binance_spot.settings import seconds
 from binance_spot.stream._core import MAX_CONNECTION_AGE, Supervisor, websocket_urls
 from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, token_lifetime
-from binance_spot.stream._reconnect import Reconnector
+from binance_spot.stream._reconnect import Reconnector, RenewalBudget
 
 __all__ = [
     "RiskKeySource",
@@ -38,6 +41,8 @@ OPEN_TIMEOUT = 10.0
 UNSUBSCRIBE_TIMEOUT = 0.5
 #: The longest the network side waits before looking at ``close()`` again.
 POLL = 0.05
+#: The largest ``max_queue``: 10 million events are already gigabytes.
+MAX_QUEUE = 10_000_000
 
 
 class _MaskSecrets(logging.Filter):
@@ -78,11 +83,21 @@ def connect_failed(exc: Exception, supervisor: Supervisor) -> None:
 
 
 def renew_failed(exc: Exception, session: Any) -> None:
-    """Creating the next token failed: raise if retrying cannot help, else try again soon."""
+    """Creating the next token failed: raise if retrying cannot help, else try again soon
+    (after the ``Retry-After`` of a 429/418, as a reconnect would)."""
     if fatal(exc):
         raise exc
     logger.warning("creating the next listen token failed, will retry: %s: %s", type(exc).__name__, exc)
-    session.renew_failed(time.monotonic())
+    session.renew_failed(time.monotonic(), retry_after(exc))
+
+
+def websocket_url(setting: str, url: object) -> str:
+    """A ``ws://`` or ``wss://`` URL with a host, or a ValueError naming the setting."""
+    text = url if isinstance(url, str) and url.isprintable() else ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise ValueError(f"{setting} must be a ws:// or wss:// URL with a host")  # not echoed: it may hold a key
+    return text
 
 
 class Settings:
@@ -99,20 +114,19 @@ class Settings:
         ws_url: str | None = None,
         risk_url: str | None = None,
     ) -> None:
-        if not isinstance(max_queue, int) or max_queue < 2:
-            raise ValueError("max_queue must be an integer >= 2")
-        if not (math.isfinite(open_timeout) and open_timeout > 0):
-            raise ValueError("open_timeout must be a positive number of seconds")
+        if type(max_queue) is not int or not 2 <= max_queue <= MAX_QUEUE:
+            raise ValueError(f"max_queue must be an integer in [2, {MAX_QUEUE}], got {max_queue!r}")
         self.api_client = api_client
         self.max_queue = max_queue
-        self.open_timeout = float(open_timeout)
-        self.max_connection_age = float(max_connection_age)
-        self.backoff = backoff
+        self.open_timeout = seconds("open_timeout", open_timeout, most=3600.0)
+        self.max_connection_age = seconds("max_connection_age", max_connection_age, most=24 * 3600.0)
+        if not isinstance(backoff, (tuple, list)) or len(backoff) != 2:
+            raise ValueError(f"backoff must be (first, cap) seconds, got {backoff!r}")
+        self.backoff = (seconds("backoff first", backoff[0]), seconds("backoff cap", backoff[1]))
+        Reconnector(self.backoff, random.random)  # validates first <= cap <= 3600 now, before any byte is sent
         api, risk = websocket_urls(api_client.configuration.host) if not (ws_url and risk_url) else ("", "")
-        self.ws_url, self.risk_url = ws_url or api, (risk_url or risk).rstrip("/")
-        Reconnector(backoff, random.random)  # validates backoff now, before any byte is sent
-        if not (math.isfinite(max_connection_age) and 0 < max_connection_age <= 24 * 3600):
-            raise ValueError("max_connection_age must be a number of seconds in (0, 86400]")
+        self.ws_url = websocket_url("ws_url", ws_url or api)
+        self.risk_url = websocket_url("risk_url", risk_url or risk).rstrip("/")
 
     def supervisor(self, new_session: Callable[[], Any]) -> Supervisor:
         return Supervisor(new_session, Reconnector(self.backoff, random.random), self.max_connection_age)
@@ -122,20 +136,20 @@ class TokenSource:
     """A new listen token from ``POST /sapi/v1/userListenToken`` for every (re)subscription."""
 
     def __init__(self, api_client: Any, symbol: str | None, validity: float, renew_before: float) -> None:
-        if symbol is not None and (not isinstance(symbol, str) or not symbol.isalnum()):
-            raise ValueError("symbol must be an isolated margin symbol such as 'BNBUSDT'")
-        if not (math.isfinite(validity) and 0.001 <= validity <= 86400):
+        if symbol is not None and not (isinstance(symbol, str) and symbol.isascii() and symbol.isalnum()):
+            raise ValueError(f"symbol must be ASCII letters and digits such as 'BNBUSDT', got {symbol!r}")
+        if seconds("token_validity", validity, most=86400.0) < 0.001:
             raise ValueError("token_validity must be seconds in [0.001, 86400]")
-        if not (math.isfinite(renew_before) and renew_before > 0):
-            raise ValueError("renew_before must be a positive number of seconds")
+        seconds("renew_before", renew_before)
         from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
 
         self.api = MarginListenTokenApi(api_client)
         self.symbol, self.validity, self.renew_before = symbol, float(validity), float(renew_before)
+        self.budget = RenewalBudget()
         self.on_new_key: Callable[[], None] | None = None
 
     def new_session(self) -> UserDataSession:
-        return UserDataSession(self.renew_before)
+        return UserDataSession(self.renew_before, self.budget)
 
     def start(self) -> None:
         """Nothing to keep alive: each token is replaced, never extended."""
@@ -171,12 +185,16 @@ class RiskKeySource:
         )
         self.current: str | None = None
         self.on_new_key: Callable[[], None] | None = None
+        self._closed = False
+        self._lock = threading.Lock()  # close() and a key request that outlived it
 
     def new_session(self) -> RiskSession:
         return RiskSession()
 
     def start(self) -> None:
         self.manager.start()
+        if self._closed:  # close() ran while the first key was being made
+            self.close()
 
     def _changed(self, old: str | None, new: str) -> None:
         if new != self.current and self.on_new_key is not None:
@@ -186,15 +204,25 @@ class RiskKeySource:
         # The first connection uses the key the manager has just created; later ones ask
         # again (Binance answers with the active key, extended, or a new one).
         fresh = self.manager.listen_key if self.current is None else None
-        self.current = fresh or self.ops.create()
-        return Credential(self.current, math.inf)
+        key = fresh or self.ops.create()
+        with self._lock:
+            self.current = key
+            closed = self._closed
+        if closed:  # close() ran while the key was being made: it must not stay active
+            self.close()
+            raise RuntimeError("the stream was closed")
+        return Credential(key, math.inf)
 
     def close(self) -> None:
-        """Stop the keepalives and close the key, also one made after the manager's expired."""
+        """Stop the keepalives and close the key, also one made after the manager's expired
+        or while closing (then by whichever call comes last). Safe twice."""
         self.manager.stop()
-        if self.current is not None and self.current != self.manager.listen_key:
+        with self._lock:
+            self._closed = True
+            key, self.current = self.current, None
+        if key is not None and key != self.manager.listen_key:
             try:
-                self.ops.close(self.current)
+                self.ops.close(key)
             except Exception as exc:  # it expires on its own; closing is a courtesy
                 logger.debug("closing the risk listen key failed: %s", exc)
 

@@ -206,6 +206,10 @@ def _event_classes() -> dict[str, type[Event]]:
 
 
 def parse_event(raw: dict[str, Any], subscription_id: int | None = None) -> Event:
-    """The typed event for a decoded payload; an unknown ``"e"`` gives an ``UnknownEvent``."""
-    cls = _event_classes().get(raw.get("e"), UnknownEvent)  # type: ignore[arg-type]
+    """The typed event for a decoded payload; an unknown ``"e"`` (also one that is not a
+    string) gives an ``UnknownEvent``."""
+    try:
+        cls = _event_classes().get(raw.get("e"), UnknownEvent)  # type: ignore[arg-type]
+    except TypeError:  # unhashable: a list or an object
+        cls = UnknownEvent
     return cls(raw, subscription_id)
