@@ -29,6 +29,7 @@ from binance_spot.stream import (
     MarginUserDataStream,
     StreamClosed,
     UnknownEvent,
+    _reconnect,
 )
 from binance_spot.stream._sources import TokenSource
 from binance_spot.testing import BinanceServer
@@ -144,6 +145,13 @@ class Driver:
         raise AssertionError(f"no {kind.__name__} in {limit} events")
 
 
+@pytest.fixture
+def fast_renewals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renewals every ~0.1 s for seconds on end: past the production budget (a burst of 10,
+    then one per second), for speed."""
+    monkeypatch.setattr(_reconnect, "RENEWALS_PER_SECOND", 1000.0)
+
+
 @pytest.fixture(params=["sync", "async"])
 def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
     under_test = Driver(request.param)
@@ -201,7 +209,7 @@ def test_isolated_symbol_goes_to_the_token_request(driver: Driver, server: Binan
 
 
 def test_50_renewals_while_events_flow_deliver_each_event_once_in_order(
-    driver: Driver, server: BinanceServer, client: Any
+    driver: Driver, server: BinanceServer, client: Any, fast_renewals: None
 ) -> None:
     pushed: list[int] = []
     stop = threading.Event()
@@ -255,7 +263,9 @@ def test_reconnect_with_a_new_token_and_a_gap_marker(
     assert server.stream_connections_opened == 2
 
 
-def test_event_stream_terminated_after_a_failed_renewal(driver: Driver, server: BinanceServer, client: Any) -> None:
+def test_event_stream_terminated_after_a_failed_renewal(
+    driver: Driver, server: BinanceServer, client: Any, fast_renewals: None
+) -> None:
     async def scenario() -> None:
         await driver.open(client, token_validity=0.15, renew_before=0.1)
         # The renewal (due at 0.05 s) hangs past the token's expiry (0.15 s): Binance ends the subscription.
@@ -479,7 +489,7 @@ def test_without_websockets_the_package_imports_and_the_stream_says_how_to_insta
 
 
 def test_a_drop_while_a_renewal_is_in_flight_is_a_loss_not_an_error(
-    driver: Driver, server: BinanceServer, client: Any, monkeypatch: pytest.MonkeyPatch
+    driver: Driver, server: BinanceServer, client: Any, monkeypatch: pytest.MonkeyPatch, fast_renewals: None
 ) -> None:
     calls = []
     create = TokenSource.__call__

@@ -136,9 +136,11 @@ def test_invalid_token_raises_and_ids_exhausted_interrupts() -> None:
 def test_rate_limited_answer_carries_retry_after() -> None:
     session = UserDataSession(renew_before=10.0)
     request = json.loads(session.open(TOKEN, 0)[0])
-    error = {"code": -1003, "msg": "Too many", "data": {"retryAfter": 1_000_030_000}}
-    session.receive(reply(request["id"], error=error, status=429), 0, 1_000_000.0)
-    assert session.interrupted == ("request_failed", pytest.approx(30.0))
+    error = {"code": -1003, "msg": "Too many", "data": {"retryAfter": 1_800_000_030_000}}
+    session.receive(reply(request["id"], error=error, status=429), 0, 1_800_000_000.0)
+    assert session.interrupted is not None
+    assert session.interrupted[:2] == ("request_failed", pytest.approx(30.0))
+    assert session.interrupted.error is not None and session.interrupted.error.code == -1003
 
 
 def test_unanswered_request_interrupts_after_the_response_timeout() -> None:
@@ -255,7 +257,7 @@ def test_the_connection_is_replaced_before_its_maximum_age() -> None:
     assert sup.deadline(0) == 50.0  # the token renews at 90, later
     assert not sup.due(49.9)
     sup.due(50.0)
-    assert sup.session is not None and sup.session.interrupted == ("connection_age", 0.0)
+    assert sup.session is not None and sup.session.interrupted == ("connection_age", 0.0, None)
     with pytest.raises(ValueError):
         supervisor(max_age=90_000.0)
 
