@@ -138,8 +138,7 @@ class TokenSource:
     def __init__(self, api_client: Any, symbol: str | None, validity: float, renew_before: float) -> None:
         if symbol is not None and not (isinstance(symbol, str) and symbol.isascii() and symbol.isalnum()):
             raise ValueError(f"symbol must be ASCII letters and digits such as 'BNBUSDT', got {symbol!r}")
-        if seconds("token_validity", validity, most=86400.0) < 0.001:
-            raise ValueError("token_validity must be seconds in [0.001, 86400]")
+        seconds("token_validity", validity, least=0.001, most=86400.0)
         seconds("renew_before", renew_before)
         from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
 
