@@ -124,3 +124,6 @@ def test_the_websockets_log_keeps_words_and_masks_keys() -> None:
     masked = _SECRETISH.sub("***", line)
     assert "Sec-WebSocket-Version" in masked and "userDataStream.subscribe" in masked
     assert "aB3dE6gH9jK2mN5p" not in masked
+    cut = '> TEXT \'{"id":"1","method":"userDataStream.subscribe.li...aMkoXgFlJBdwWydQGQSF"}}\' [150 bytes]'
+    masked = _SECRETISH.sub("***", cut)  # a token's tail after websockets' cut, without a digit
+    assert "aMkoXgFl" not in masked and "userDataStream.subscribe.li..." in masked

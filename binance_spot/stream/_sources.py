@@ -56,8 +56,12 @@ class _MaskSecrets(logging.Filter):
 
 
 # A run of token characters with a digit in it (words, header names and method names have
-# none), or any run long enough to be part of a key.
-_SECRETISH = re.compile(r"(?<![\w+/=-])(?:(?=[\w+/=-]*\d)[\w+/=-]{12,}|[\w+/=-]{24,})(?![\w+/=-])")
+# none), any run long enough to be part of a key, or a run websockets cut with "..." (the
+# piece of a token left at either side of the cut may have no digit).
+_SECRETISH = re.compile(
+    r"(?<![\w+/=-])(?:(?=[\w+/=-]*\d)[\w+/=-]{12,}|[\w+/=-]{24,})(?![\w+/=-])"
+    r"|(?<=\.\.\.)[\w+/=-]{8,}|[\w+/=-]{8,}(?=\.\.\.)"
+)
 #: The logger handed to websockets: its records pass through ``_MaskSecrets``.
 WEBSOCKETS_LOGGER = logging.getLogger("binance_spot.stream.websockets")
 WEBSOCKETS_LOGGER.addFilter(_MaskSecrets())
