@@ -120,11 +120,14 @@ def test_connections_past_the_limit_get_503_and_threads_stay_bounded() -> None:
         before = threading.active_count()  # the serve loop's thread is running already
         idle = [socket.create_connection(address(server), timeout=2) for _ in range(MAX_CONNECTIONS)]
         try:
-            deadline = time.monotonic() + 5
-            while threading.active_count() - before < MAX_CONNECTIONS and time.monotonic() < deadline:
+            deadline = time.monotonic() + 10
+            while server.connections_opened < MAX_CONNECTIONS and time.monotonic() < deadline:
                 time.sleep(0.005)
+            assert server.connections_opened == MAX_CONNECTIONS
             answers = [exchange(server, POST + b"\r\n") for _ in range(3)]
-            assert threading.active_count() - before == MAX_CONNECTIONS  # one thread per connection served
+            # One thread per connection served, and none for those refused (other tests' daemon
+            # threads may end meanwhile, so the count is bounded rather than exact).
+            assert threading.active_count() - before <= MAX_CONNECTIONS
         finally:
             for sock in idle:
                 sock.close()
