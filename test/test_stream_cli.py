@@ -56,7 +56,7 @@ def test_json_lines_then_a_clean_close_on_sigterm_and_sigint(server: BinanceServ
         for process in processes.values():
             process.kill()
     assert [m.message.get("method") for m in server.stream_messages].count(UNSUBSCRIBE) == 2
-    assert server.stream_subscriptions == {}
+    wait_until(lambda: server.stream_subscriptions == {})
 
 
 def test_isolated_and_a_closed_stdout_end_quietly(server: BinanceServer) -> None:
