@@ -7,6 +7,7 @@ live, waits for the example to print them, then closes the stream from this thre
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import io
 import re
@@ -120,5 +121,7 @@ def feed_and_close(code: str, server: BinanceServer, opened: list[Any], out: io.
             if loop is None:
                 stream.close()
             elif not loop.is_closed():
-                with contextlib.suppress(RuntimeError):  # the loop may end meanwhile
+                # The loop may end meanwhile (the example's own timer closed it): then the
+                # call is refused (RuntimeError) or cancelled with the loop.
+                with contextlib.suppress(RuntimeError, concurrent.futures.CancelledError):
                     asyncio.run_coroutine_threadsafe(stream.aclose(), loop).result(2)
