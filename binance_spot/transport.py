@@ -56,11 +56,8 @@ class Response:
         self.data = data
 
     def getheaders(self) -> Mapping[str, str]:
-        """The headers, as the classic client's response gives them."""
+        """The headers, as the classic client's response gives them (``ApiException`` reads them so)."""
         return self.headers
-
-    def getheader(self, name: str, default: str | None = None) -> str | None:
-        return self.headers.get(name, default)
 
     def __repr__(self) -> str:
         return f"<Response {self.status} {self.reason}, {len(self.data)} bytes>"

@@ -141,7 +141,7 @@ def test_the_whole_call_is_bounded_across_retries(raw: Callable[..., RawServer])
     assert server.connections == 3
 
 
-def test_close_aborts_a_request_in_flight(raw: Callable[..., RawServer]) -> None:
+def test_close_aborts_a_request_in_flight(raw: Callable[..., RawServer], wait_for: Callable[..., None]) -> None:
     server = raw(trickle(b"HTTP/1.1 200 OK\r\n", b"X-Pad: " + b"a" * 60))
     api = client_for(server.url)
     api.api_client.configuration.request_timeout = binance_spot.Timeout(connect=1.0, read=5.0, total=30.0)
@@ -155,8 +155,7 @@ def test_close_aborts_a_request_in_flight(raw: Callable[..., RawServer]) -> None
 
     caller = threading.Thread(target=call)
     caller.start()
-    while not server.requests:
-        time.sleep(0.01)
+    wait_for(lambda: server.requests, timeout=5.0)
     started = time.monotonic()
     api.api_client.close()
     caller.join(5)
