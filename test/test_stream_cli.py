@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,22 +30,18 @@ def start(server: BinanceServer, *args: str) -> "subprocess.Popen[str]":
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_until(condition: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.01)
+WaitFor = Callable[..., None]
 
 
-def push_until_delivered(push: Any, event: dict[str, Any]) -> None:
-    wait_until(lambda: push(event))  # delivered once the process has subscribed
+def push_until_delivered(wait_for: WaitFor, push: Any, event: dict[str, Any]) -> None:
+    wait_for(lambda: push(event), timeout=10.0)  # delivered once the process has subscribed
 
 
-def test_json_lines_then_a_clean_close_on_sigterm_and_sigint(server: BinanceServer) -> None:
+def test_json_lines_then_a_clean_close_on_sigterm_and_sigint(server: BinanceServer, wait_for: WaitFor) -> None:
     processes = {signal.SIGTERM: start(server, "--json"), signal.SIGINT: start(server, "--json")}  # side by side
     event = {"e": "balanceUpdate", "E": 7, "a": "BTC", "d": "0.10000000", "T": 1}
     try:
-        wait_until(lambda: sum(map(len, server.stream_subscriptions.values())) == 2)
+        wait_for(lambda: sum(map(len, server.stream_subscriptions.values())) == 2, timeout=10.0)
         assert server.push_event(event) == 2
         for signum, process in processes.items():
             assert process.stdout is not None
@@ -56,17 +52,19 @@ def test_json_lines_then_a_clean_close_on_sigterm_and_sigint(server: BinanceServ
         for process in processes.values():
             process.kill()
     assert [m.message.get("method") for m in server.stream_messages].count(UNSUBSCRIBE) == 2
-    wait_until(lambda: server.stream_subscriptions == {})
+    wait_for(lambda: server.stream_subscriptions == {}, timeout=10.0)
 
 
-def test_isolated_and_a_closed_stdout_end_quietly(server: BinanceServer) -> None:
+def test_isolated_and_a_closed_stdout_end_quietly(server: BinanceServer, wait_for: WaitFor) -> None:
     process = start(server, "--isolated", "BNBUSDT")
     try:
-        push_until_delivered(server.push_event, {"e": "balanceUpdate", "E": 1, "a": "BNB", "d": "1", "T": 1})
+        push_until_delivered(wait_for, server.push_event, {"e": "balanceUpdate", "E": 1, "a": "BNB", "d": "1", "T": 1})
         assert process.stdout is not None
         assert "BalanceUpdate" in process.stdout.readline()
         process.stdout.close()  # the reader (e.g. `| head -1`) went away
-        wait_until(lambda: server.push_event({"e": "balanceUpdate", "E": 2}) == 0 or process.poll() is not None)
+        wait_for(
+            lambda: server.push_event({"e": "balanceUpdate", "E": 2}) == 0 or process.poll() is not None, timeout=10.0
+        )
         assert process.wait(5) == 141  # EXIT_STDOUT_CLOSED
         assert process.stderr is not None and "Traceback" not in process.stderr.read()
     finally:
@@ -76,11 +74,11 @@ def test_isolated_and_a_closed_stdout_end_quietly(server: BinanceServer) -> None
     assert UNSUBSCRIBE in [m.message.get("method") for m in server.stream_messages]
 
 
-def test_risk_stream_closes_its_key(server: BinanceServer) -> None:
+def test_risk_stream_closes_its_key(server: BinanceServer, wait_for: WaitFor) -> None:
     process = start(server, "--risk", "--json")
     try:
         event = {"e": "MARGIN_LEVEL_STATUS_CHANGE", "E": 3, "l": "1.1", "s": "MARGIN_CALL"}
-        push_until_delivered(server.push_risk_event, event)
+        push_until_delivered(wait_for, server.push_risk_event, event)
         assert process.stdout is not None
         assert json.loads(process.stdout.readline())["type"] == "MarginLevelStatusChange"
         process.send_signal(signal.SIGTERM)

@@ -12,8 +12,7 @@ import contextlib
 import io
 import re
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +55,10 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[BinanceServer]:
         yield running
 
 
-def wait_until(condition: Any, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the example did not get there in time"
-        time.sleep(0.005)
-
-
 @pytest.mark.parametrize(("ident", "code"), examples(), ids=[ident for ident, _ in examples()])
-def test_example_runs(ident: str, code: str, server: BinanceServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example_runs(
+    ident: str, code: str, server: BinanceServer, monkeypatch: pytest.MonkeyPatch, wait_for: Callable[..., None]
+) -> None:
     opened: list[tuple[Any, asyncio.AbstractEventLoop | None]] = []
     sync_start, async_start = SyncStream.start, AsyncStream.start
 
@@ -90,7 +84,7 @@ def test_example_runs(ident: str, code: str, server: BinanceServer, monkeypatch:
     example = threading.Thread(target=run)
     example.start()
     try:
-        feed_and_close(code, server, opened, out, errors)
+        feed_and_close(code, server, opened, out, errors, wait_for)
     finally:
         example.join(5)
         for stream, loop in opened:
@@ -108,7 +102,14 @@ def test_example_runs(ident: str, code: str, server: BinanceServer, monkeypatch:
     ), f"{ident} did not end its subscription"
 
 
-def feed_and_close(code: str, server: BinanceServer, opened: list[Any], out: io.StringIO, errors: list[Any]) -> None:
+def feed_and_close(
+    code: str,
+    server: BinanceServer,
+    opened: list[Any],
+    out: io.StringIO,
+    errors: list[Any],
+    wait_until: Callable[..., None],
+) -> None:
     if "BinanceServer(" not in code:  # a consumer that runs until closed: feed it, then close it
         risk = "MarginRiskStream" in code
         events = RISK_EVENTS if risk else USER_EVENTS
