@@ -3,25 +3,30 @@
 The names and constructor signatures are those of the classic generated client, so its
 ``except`` clauses keep working; the tree below lets callers catch what they mean::
 
-    OpenApiException
+    OpenApiException                          every exception of this package
     ├── ApiTypeError, ApiValueError,          bad arguments or settings,
     │   ApiAttributeError, ApiKeyError        refused before any byte is sent
-    └── ApiException                          the call did not succeed
-        ├── ApiStatusException                the server answered with an error status
-        │   ├── RedirectException             3xx (never followed)
-        │   ├── BadRequestException           400 (``code`` -1125: the key is gone)
-        │   ├── UnauthorizedException         401 (-2014, -2015)
-        │   ├── ForbiddenException            403 (web application firewall)
-        │   ├── NotFoundException             404
-        │   │   └── EndpointRetiredException  410 (the 2026-02-20 retirement)
-        │   ├── IpBannedException             418 (never retried)
-        │   ├── RateLimitedException          429 (``retry_after``)
-        │   └── ServiceException              5xx (outcome unknown)
-        └── ApiNoAnswerException              no usable answer
-            ├── ApiConnectionError            refused, reset, TLS failure
-            │   └── ApiTimeoutError           an attempt ran out of time
-            ├── ResponseTooLargeException     a body beyond ``max_body_size``
-            └── InvalidResponseException      a success whose body is not the expected JSON
+    ├── ApiException                          a REST call did not succeed
+    │   ├── ApiStatusException                the server answered with an error status
+    │   │   ├── RedirectException             3xx (never followed)
+    │   │   ├── BadRequestException           400 (``code`` -1125: the key is gone)
+    │   │   ├── UnauthorizedException         401 (-2014, -2015)
+    │   │   ├── ForbiddenException            403 (web application firewall)
+    │   │   ├── NotFoundException             404
+    │   │   │   └── EndpointRetiredException  410 (the 2026-02-20 retirement)
+    │   │   ├── IpBannedException             418 (never retried)
+    │   │   ├── RateLimitedException          429 (``retry_after``)
+    │   │   └── ServiceException              5xx (outcome unknown)
+    │   └── ApiNoAnswerException              no usable answer
+    │       ├── ApiConnectionError            refused, reset, TLS failure
+    │       │   └── ApiTimeoutError           an attempt ran out of time
+    │       ├── ResponseTooLargeException     a body beyond ``max_body_size``
+    │       └── InvalidResponseException      a success whose body is not the expected JSON
+    ├── StreamError                           a stream cannot go on (raised once, then it ends)
+    │   ├── StreamClosed                      ``get()`` on a closed stream
+    │   └── StreamRequestError                the WebSocket API refused a request (``code``)
+    │       └── InvalidListenToken            -1209: a token just created was refused
+    └── EventFieldError (also a ValueError)   an event field does not hold what Binance documents
 
 ``str()`` of each starts with one line saying what happened; an HTTP error then keeps the
 classic lines (status, reason, masked headers, body), which classic code parses.
@@ -273,3 +278,28 @@ def exception_class_for(status: int) -> type[ApiStatusException]:
     if 300 <= status <= 399:
         return RedirectException
     return _BY_STATUS.get(status, ApiStatusException)
+
+
+class StreamError(OpenApiException):
+    """A stream cannot go on; iteration raises it once, then ends."""
+
+
+class StreamClosed(StreamError):
+    """``get()`` on a stream that was closed."""
+
+
+class StreamRequestError(StreamError):
+    """The WebSocket API refused a request with Binance's ``{"code", "msg"}`` error."""
+
+    def __init__(self, code: int | None, msg: str, status: int | None = None) -> None:
+        super().__init__(f"Binance error {code}: {msg}")
+        self.code, self.msg, self.status = code, msg, status
+
+
+class InvalidListenToken(StreamRequestError):
+    """-1209: Binance refused a token this client had just created. Retrying cannot help:
+    check the API key's margin permissions and the isolated symbol."""
+
+
+class EventFieldError(OpenApiException, ValueError):
+    """A field of an event does not hold what Binance documents (the raw dict stays readable)."""

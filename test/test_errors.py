@@ -261,3 +261,18 @@ def test_tls_failure_is_a_connection_error_and_not_retried(
     assert isinstance(caught.value.__cause__, urllib3.exceptions.SSLError)
     assert server.connections_opened == 1  # a TLS failure will not heal by retrying
     assert server.requests == []
+
+
+def test_every_exception_of_the_package_hangs_under_one_root() -> None:
+    import inspect
+
+    import binance_spot.exceptions as exceptions
+    import binance_spot.stream as stream
+
+    classes = [c for m in (exceptions, stream) for _, c in inspect.getmembers(m, inspect.isclass)]
+    errors = [c for c in classes if issubclass(c, BaseException)]
+    assert len(errors) >= 25
+    assert all(issubclass(c, exceptions.OpenApiException) for c in errors), [
+        c for c in errors if not issubclass(c, exceptions.OpenApiException)
+    ]
+    assert issubclass(stream.EventFieldError, ValueError)  # an `except ValueError` keeps catching it

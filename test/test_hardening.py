@@ -343,7 +343,7 @@ def test_headers_that_are_not_a_mapping_are_refused(api: binance_spot.MarginStre
 def test_no_answer_makes_retries_faster_than_the_floor(
     config: binance_spot.Configuration, api: binance_spot.MarginStreamApi, server: BinanceServer
 ) -> None:
-    from binance_spot._retry import MIN_RETRY_DELAY
+    from binance_spot._backoff import MIN_DELAY
 
     config.retries = binance_spot.RetryPolicy(total=5, backoff=0.0)
     server.add_fault("status", times=6, status=429, headers={"Retry-After": "0"})
@@ -351,4 +351,4 @@ def test_no_answer_makes_retries_faster_than_the_floor(
     with pytest.raises(binance_spot.RateLimitedException):
         api.sapi_v1_user_data_stream_post()
     assert len(server.requests) == 6
-    assert time.monotonic() - started >= 5 * MIN_RETRY_DELAY
+    assert time.monotonic() - started >= 5 * MIN_DELAY

@@ -12,7 +12,7 @@ import pytest
 import urllib3
 
 import binance_spot
-from binance_spot._retry import backoff, parse_retry_after
+from binance_spot._backoff import exponential, retry_after_header
 from binance_spot.settings import RetryPolicy
 from binance_spot.testing import BinanceServer
 
@@ -92,12 +92,12 @@ def test_retry_after_as_an_http_date_is_understood(
 
 def test_parse_retry_after() -> None:
     now = 1_780_000_000.0
-    assert parse_retry_after("7") == 7.0
-    assert parse_retry_after(formatdate(now + 42, usegmt=True), now=now) == 42.0
-    assert parse_retry_after(formatdate(now - 42, usegmt=True), now=now) == 0.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after("") is None
-    assert parse_retry_after(None) is None
+    assert retry_after_header("7") == 7.0
+    assert retry_after_header(formatdate(now + 42, usegmt=True), now=now) == 42.0
+    assert retry_after_header(formatdate(now - 42, usegmt=True), now=now) == 0.0
+    assert retry_after_header("soon") is None
+    assert retry_after_header("") is None
+    assert retry_after_header(None) is None
 
 
 def test_a_date_in_the_past_retries_at_once(
@@ -200,15 +200,8 @@ def test_retry_policy_from_a_urllib3_retry() -> None:
     policy = RetryPolicy.coerce(urllib3.util.Retry(7, backoff_factor=0.25))
     assert (policy.total, policy.backoff, policy.backoff_max) == (7, 0.25, urllib3.util.Retry.DEFAULT_BACKOFF_MAX)
     # backoff_factor=0 means "do not wait" in urllib3, not "use some default"
-    assert backoff(RetryPolicy.coerce(urllib3.util.Retry(2, backoff_factor=0)), 3) == 0
-
-
-def test_backoff_is_exponential_with_jitter_and_capped() -> None:
-    policy = RetryPolicy(10, backoff=0.1, backoff_max=1.0)
-    for number, ceiling in [(1, 0.1), (2, 0.2), (3, 0.4), (4, 0.8), (5, 1.0), (9, 1.0)]:
-        delays = {backoff(policy, number) for _ in range(50)}
-        assert all(0 <= d <= ceiling for d in delays)
-        assert len(delays) > 1  # jittered, so bots do not retry in lockstep
+    policy = RetryPolicy.coerce(urllib3.util.Retry(2, backoff_factor=0))
+    assert exponential(policy.backoff, policy.backoff_max, 3) == 0
 
 
 def test_negative_retries_are_refused(

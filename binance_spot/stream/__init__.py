@@ -8,13 +8,12 @@ See docs/Streams.md.
 from typing import TYPE_CHECKING
 
 from binance_spot._lazy import lazy_exports
-from binance_spot.stream.errors import InvalidListenToken, StreamError, StreamRequestError
+from binance_spot.stream.errors import InvalidListenToken, StreamClosed, StreamError, StreamRequestError
 from binance_spot.stream.event import Event, EventFieldError, Gap, UnknownEvent, parse_event
 
 if TYPE_CHECKING:
     from binance_spot.stream._async import AsyncMarginRiskStream, AsyncMarginUserDataStream
     from binance_spot.stream._margin import MarginRiskStream, MarginUserDataStream
-    from binance_spot.stream._sync import StreamClosed
 
 __all__ = [
     "AsyncMarginRiskStream",
@@ -39,6 +38,5 @@ __getattr__, __dir__ = lazy_exports(
         "AsyncMarginUserDataStream": "binance_spot.stream._async",
         "MarginRiskStream": "binance_spot.stream._margin",
         "MarginUserDataStream": "binance_spot.stream._margin",
-        "StreamClosed": "binance_spot.stream._sync",
     },
 )

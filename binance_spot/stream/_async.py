@@ -23,8 +23,8 @@ from binance_spot.stream._sources import (
     connect_failed,
     renew_failed,
 )
-from binance_spot.stream._sync import StreamClosed, _End
-from binance_spot.stream.errors import StreamError, require_websockets
+from binance_spot.stream._sync import _End
+from binance_spot.stream.errors import StreamClosed, StreamError, require_websockets
 from binance_spot.stream.event import Event
 
 __all__ = ["AsyncMarginRiskStream", "AsyncMarginUserDataStream", "AsyncStream"]

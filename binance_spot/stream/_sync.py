@@ -20,7 +20,7 @@ from binance_spot.stream._sources import (
     Source,
     connect_failed,
 )
-from binance_spot.stream.errors import StreamError, require_websockets
+from binance_spot.stream.errors import StreamClosed, StreamError, require_websockets
 from binance_spot.stream.event import Event
 
 __all__ = ["StreamClosed", "SyncStream"]
@@ -29,10 +29,6 @@ logger = logging.getLogger("binance_spot.stream")
 
 #: How long a consumer may be away from ``get()`` before the network thread reads for it.
 GRACE = 0.005
-
-
-class StreamClosed(StreamError):
-    """``get()`` on a stream that was closed."""
 
 
 class _End:

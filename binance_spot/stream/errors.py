@@ -1,25 +1,10 @@
-"""Errors of the streams: what ends a stream instead of being retried."""
+"""Errors of the streams (defined with the package's whole tree in ``binance_spot.exceptions``)."""
 
-__all__ = ["InvalidListenToken", "StreamError", "StreamRequestError", "require_websockets"]
+from binance_spot.exceptions import InvalidListenToken, StreamClosed, StreamError, StreamRequestError
+
+__all__ = ["InvalidListenToken", "StreamClosed", "StreamError", "StreamRequestError", "require_websockets"]
 
 INSTALL_HINT = "pip install 'binance_spot[stream]'"
-
-
-class StreamError(Exception):
-    """A stream cannot go on; iteration raises it once, then ends."""
-
-
-class StreamRequestError(StreamError):
-    """The WebSocket API refused a request with Binance's ``{"code", "msg"}`` error."""
-
-    def __init__(self, code: int | None, msg: str, status: int | None = None) -> None:
-        super().__init__(f"Binance error {code}: {msg}")
-        self.code, self.msg, self.status = code, msg, status
-
-
-class InvalidListenToken(StreamRequestError):
-    """-1209: Binance refused a token this client had just created. Retrying cannot help:
-    check the API key's margin permissions and the isolated symbol."""
 
 
 def require_websockets() -> None:

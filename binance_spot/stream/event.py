@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Generic, Optional, TypeVar, Union, overload
 
 from binance_spot._redact import MASK
+from binance_spot.exceptions import EventFieldError
 
 __all__ = [
     "Event",
@@ -31,10 +32,6 @@ __all__ = [
 
 T = TypeVar("T")
 P = TypeVar("P", bound="Part")
-
-
-class EventFieldError(ValueError):
-    """A field of an event does not hold what Binance documents (the raw dict stays readable)."""
 
 
 def _wrong(value: object, expected: str) -> EventFieldError:
