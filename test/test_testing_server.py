@@ -547,6 +547,11 @@ def test_the_stream_timer_runs_only_while_websockets_are_open(
         assert json.loads(ws.recv(5)) == {"id": 1, "status": 200, "result": []}
         assert len(timers()) == 1
     wait_for(lambda: timers() == [])
+    with open_websocket(server.url.replace("http://", "ws://", 1) + "/ws-api/v3") as ws:
+        ws.send(json.dumps({"id": 2, "method": "session.subscriptions"}))
+        assert json.loads(ws.recv(5))["id"] == 2
+        server.stop()
+        assert timers() == []  # stop() ends it before returning, even with a client connected
 
 
 # Listen tokens

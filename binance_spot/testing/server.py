@@ -75,6 +75,7 @@ class BinanceServer:
         with self._lock:
             if self._httpd is None:
                 self._httpd = HttpServer(self._address, self._site, self._connection_timeout)
+                self._streams.start()
                 self._httpd.start()
         return self
 
@@ -84,6 +85,7 @@ class BinanceServer:
             httpd, self._httpd = self._httpd, None
         if httpd is not None:
             httpd.close()
+            self._streams.stop()
 
     @property
     def url(self) -> str:

@@ -57,8 +57,8 @@ def _error(ident: Any, status: int, code: int, msg: str) -> dict[str, Any]:
 class StreamHub:
     """Every WebSocket connection of one server, and the timer that expires what they hold.
 
-    The timer thread runs while there are connections (``stop()`` of the server cuts them all,
-    so it ends with them): a server whose clients use only REST has none.
+    It serves between ``start()`` and ``stop()``; its timer thread runs only while there are
+    connections (a server whose clients use only REST has none), and ``stop()`` ends it.
     """
 
     def __init__(self, exchange: Exchange) -> None:
@@ -69,7 +69,21 @@ class StreamHub:
         self._opened = 0
         self.lifetime = DEFAULT_LIFETIME
         self.id_limit = SUBSCRIPTION_IDS
+        self._serving = False
         self._timer: threading.Thread | None = None
+        self._timer_stop = threading.Event()
+
+    def start(self) -> None:
+        with self._lock:
+            self._serving = True
+
+    def stop(self) -> None:
+        """Refuse new connections and end the timer; the server has cut the connections already."""
+        with self._lock:
+            self._serving, timer, self._timer = False, self._timer, None
+            self._timer_stop.set()
+        if timer is not None:
+            timer.join()
 
     def now_ms(self) -> int:
         return int(self._exchange.clock() * 1000)
@@ -88,12 +102,17 @@ class StreamHub:
         handler.close_connection = True
         handler.connection.settimeout(None)
         with self._lock:  # registered before the handshake completes: a push right after it arrives
+            if not self._serving:
+                return  # the server is stopping: this connection is cut already
             self._opened += 1
             ws = WebSocketConnection(handler.connection, handler.rfile)
             client = _Client(self._opened, ws, path, time.monotonic(), listen_key)
             self._clients.append(client)
             if self._timer is None:
-                self._timer = threading.Thread(target=self._tick, name="BinanceServer-streams", daemon=True)
+                self._timer_stop = threading.Event()
+                self._timer = threading.Thread(
+                    target=self._tick, args=(self._timer_stop,), name="BinanceServer-streams", daemon=True
+                )
                 self._timer.start()
             handler.send_response(101)
             handler.send_header("Upgrade", "websocket")
@@ -226,10 +245,9 @@ class StreamHub:
         with self._lock:
             return {c.ident: list(c.subscriptions) for c in self._clients if c.listen_key is None}
 
-    def _tick(self) -> None:
-        """Expire subscriptions and risk keys, end connections past their lifetime; stop with the last one."""
-        while True:
-            time.sleep(_TICK)
+    def _tick(self, stopped: threading.Event) -> None:
+        """Expire subscriptions and risk keys, end connections past their lifetime; end with the last one."""
+        while not stopped.wait(_TICK):
             now_ms, now = self.now_ms(), time.monotonic()
             risk_keys = self._exchange.risk_keys()
             with self._lock:
