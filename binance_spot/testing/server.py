@@ -81,11 +81,11 @@ class BinanceServer:
 
     def stop(self) -> None:
         """Stop serving and drop every client connection, even ones stuck in a fault."""
-        with self._lock:
+        with self._lock:  # a start() from another thread waits: the next run begins clean
             httpd, self._httpd = self._httpd, None
-        if httpd is not None:
-            httpd.close()
-            self._streams.stop()
+            if httpd is not None:
+                httpd.close()
+                self._streams.stop()
 
     @property
     def url(self) -> str:

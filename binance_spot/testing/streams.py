@@ -252,7 +252,8 @@ class StreamHub:
             risk_keys = self._exchange.risk_keys()
             with self._lock:
                 if not self._clients:
-                    self._timer = None
+                    if self._timer is threading.current_thread():
+                        self._timer = None
                     return
                 clients = list(self._clients)
                 for client in clients:
