@@ -1,7 +1,8 @@
 """Binance's WebSocket side on the local server: the WebSocket API's listen-token
 subscriptions and the margin risk stream, on the same port as the REST endpoints.
 
-``StreamHub`` holds the connections; ``BinanceServer`` hands it the upgraded requests and
+``StreamHub`` holds the connections (each a ``Session``, which knows Binance's rules for
+its subscriptions) and does their I/O; ``BinanceServer`` hands it the upgraded requests and
 lets tests push account events, announce ``serverShutdown``, cut connections, shorten the
 connection lifetime and read back what clients sent. Tokens and risk keys are the
 ``Exchange``'s, with their expiry on its clock. Standard library only (``websocket.py``
@@ -12,11 +13,12 @@ import json
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from binance_spot.testing.exchange import Exchange
+from binance_spot.testing.sessions import Session, error
 from binance_spot.testing.websocket import WebSocketClosed, WebSocketConnection, accept_key
 
 __all__ = ["API_PATH", "RISK_PATH", "StreamHub", "StreamMessage"]
@@ -39,21 +41,6 @@ class StreamMessage:
     message: Any
 
 
-@dataclass(eq=False)
-class _Client:
-    ident: int
-    ws: WebSocketConnection
-    path: str
-    opened: float
-    listen_key: str | None = None
-    subscriptions: dict[int, int] = field(default_factory=dict)  # id -> token expiry (ms)
-    ids_used: int = 0
-
-
-def _error(ident: Any, status: int, code: int, msg: str) -> dict[str, Any]:
-    return {"id": ident, "status": status, "error": {"code": code, "msg": msg}}
-
-
 class StreamHub:
     """Every WebSocket connection of one server, and the timer that expires what they hold.
 
@@ -64,7 +51,7 @@ class StreamHub:
     def __init__(self, exchange: Exchange) -> None:
         self._exchange = exchange
         self._lock = threading.Lock()
-        self._clients: list[_Client] = []
+        self._clients: list[Session] = []
         self._messages: deque[StreamMessage] = deque(maxlen=100_000)
         self._opened = 0
         self.lifetime = DEFAULT_LIFETIME
@@ -106,7 +93,7 @@ class StreamHub:
                 return  # the server is stopping: this connection is cut already
             self._opened += 1
             ws = WebSocketConnection(handler.connection, handler.rfile)
-            client = _Client(self._opened, ws, path, time.monotonic(), listen_key)
+            client = Session(self._opened, ws, path, time.monotonic(), listen_key)
             self._clients.append(client)
             if self._timer is None:
                 self._timer_stop = threading.Event()
@@ -129,7 +116,7 @@ class StreamHub:
             with self._lock:
                 self._clients.remove(client)
 
-    def _request(self, client: _Client, data: str | bytes) -> None:
+    def _request(self, client: Session, data: str | bytes) -> None:
         try:
             message = json.loads(data)
         except ValueError:
@@ -139,48 +126,14 @@ class StreamHub:
         if client.listen_key is not None:
             return  # the risk stream takes no requests (Binance ignores them too)
         if not isinstance(message, dict) or not isinstance(message.get("method"), str):
-            return client.ws.send(json.dumps(_error(None, 400, -1000, "Malformed request.")))
-        ident, params = message.get("id"), message.get("params")
-        params = params if isinstance(params, dict) else {}
-        method = message["method"]
+            return client.ws.send(json.dumps(error(None, 400, -1000, "Malformed request.")))
         with self._lock:
-            if method == "userDataStream.subscribe.listenToken":
-                reply = self._subscribe(client, ident, params)
-            elif method == "userDataStream.unsubscribe":
-                reply, ended = self._unsubscribe(client, ident, params)
-            elif method == "session.subscriptions":
-                result = [{"subscriptionId": sid} for sid in client.subscriptions]
-                reply = {"id": ident, "status": 200, "result": result}
-            else:
-                reply = _error(ident, 400, -1000, f"Unknown method {method!r}.")
+            reply, ended = client.answer(message, self._exchange.token_expiry, self.now_ms(), self.id_limit)
             client.ws.send(json.dumps(reply))
-            if method == "userDataStream.unsubscribe":
-                for sid in ended:
-                    self._terminate(client, sid)
+            for sid in ended:
+                self._terminate(client, sid)
 
-    def _subscribe(self, client: _Client, ident: Any, params: dict[str, Any]) -> dict[str, Any]:
-        token = params.get("listenToken")
-        expiry = self._exchange.token_expiry(token) if isinstance(token, str) else None
-        if expiry is None or expiry <= self.now_ms():
-            return _error(ident, 400, -1209, "Invalid listenToken.")
-        if client.subscriptions:  # the same account again: extend the active subscription
-            sid = next(iter(client.subscriptions))
-        elif client.ids_used >= self.id_limit:
-            return _error(ident, 400, -2042, "Maximum subscription ID reached for this connection.")
-        else:
-            client.ids_used += 1
-            sid = client.ids_used - 1
-        client.subscriptions[sid] = expiry
-        return {"id": ident, "status": 200, "result": {"subscriptionId": sid, "expirationTime": expiry * 1000}}
-
-    def _unsubscribe(self, client: _Client, ident: Any, params: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
-        wanted = params.get("subscriptionId")
-        ended = [sid for sid in client.subscriptions if wanted is None or sid == wanted]
-        for sid in ended:
-            del client.subscriptions[sid]
-        return {"id": ident, "status": 200, "result": {}}, ended
-
-    def _terminate(self, client: _Client, sid: int) -> None:
+    def _terminate(self, client: Session, sid: int) -> None:
         event = {"subscriptionId": sid, "event": {"e": "eventStreamTerminated", "E": self.now_ms()}}
         try:
             client.ws.send(json.dumps(event, separators=(",", ":")))
@@ -227,7 +180,7 @@ class StreamHub:
             client.ws.drop()
         return len(clients)
 
-    def _snapshot(self) -> list[_Client]:
+    def _snapshot(self) -> list[Session]:
         with self._lock:
             return list(self._clients)
 
@@ -257,10 +210,8 @@ class StreamHub:
                     return
                 clients = list(self._clients)
                 for client in clients:
-                    for sid, expiry in list(client.subscriptions.items()):
-                        if expiry <= now_ms:
-                            del client.subscriptions[sid]
-                            self._terminate(client, sid)
+                    for sid in client.expire(now_ms):
+                        self._terminate(client, sid)
             for client in clients:
                 if now - client.opened >= self.lifetime:
                     client.ws.close(1000, "connection lifetime reached")
