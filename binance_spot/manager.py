@@ -5,13 +5,17 @@ sooner at times (-1125). ``ListenKeyManager`` renews it on one daemon thread, re
 when it is gone, reports every failure and never stops trying until told to; listen tokens,
 which cannot be kept alive, are replaced before they expire. No setting, clock or server
 answer makes it send faster than once per ``MIN_REQUEST_GAP``: a ban costs more than a delay.
+
+What to do and when is decided by ``_listen_schedule.Schedule``, which has no thread and no
+I/O; this module is the thread that carries its steps out and the callbacks it reports to.
 """
 
 import logging
 import math
 import threading
 import time
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from binance_spot._listen_ops import (
     KEY_GONE,
@@ -24,7 +28,8 @@ from binance_spot._listen_ops import (
     MarginStreamOps,
     _as_ops,
 )
-from binance_spot.exceptions import ApiException, ApiValueError
+from binance_spot._listen_schedule import DAY, MIN_REQUEST_GAP, Action, Change, Schedule
+from binance_spot.exceptions import ApiException
 from binance_spot.settings import seconds
 
 __all__ = [
@@ -42,12 +47,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Seconds of real time (``time.monotonic``) between the starts of two requests of one manager, at least.
-MIN_REQUEST_GAP = 0.05
 #: What ``stop()`` waits at most by default, in seconds.
 STOP_TIMEOUT = 10.0
-#: Bounds of the settings: keys live an hour on Binance, a day at most anywhere.
-_DAY = 86_400.0
 
 
 class _Stopped(Exception):
@@ -63,8 +64,8 @@ class ListenKeyManager:
     their lifetime) before they expire, and ``interval`` does not apply to them.
 
     Callbacks run on the manager's thread: ``on_new_key(old, new)`` when the key changed (reconnect
-    or subscribe again), ``on_error(exc)`` for every failure (retried after a backoff that honours
-    ``retry_after``), ``on_renewed(key)`` after each renewal; one that raises is logged, never fatal.
+    or subscribe again), ``on_error(exc)`` for every failure (retried after a jittered backoff that
+    honours ``retry_after``), ``on_renewed(key)`` after each renewal; one that raises is logged, never fatal.
     ``clock`` and ``sleep`` (which must return promptly) exist for tests; neither can shorten
     ``MIN_REQUEST_GAP``, which is kept on the real monotonic clock.
     """
@@ -73,46 +74,35 @@ class ListenKeyManager:
         self,
         api: ListenKeySource,
         interval: float = 1800.0,
-        on_new_key: Optional[Callable[[Optional[str], str], Any]] = None,
-        on_error: Optional[Callable[[BaseException], Any]] = None,
+        on_new_key: Callable[[str | None, str], Any] | None = None,
+        on_error: Callable[[BaseException], Any] | None = None,
         *,
-        on_renewed: Optional[Callable[[str], Any]] = None,
+        on_renewed: Callable[[str], Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Optional[Callable[[float], Any]] = None,
+        sleep: Callable[[float], Any] | None = None,
         retry_backoff: tuple[float, float] = (1.0, 60.0),
         expiry: float = 3600.0,
         token_margin: float = 300.0,
         name: str = "ListenKeyManager",
     ) -> None:
-        expiry = seconds("expiry", expiry, zero=True, least=1.0, most=_DAY)
-        interval = seconds("interval", interval, zero=True, least=MIN_REQUEST_GAP, most=_DAY)
-        if interval >= expiry:
-            raise ApiValueError(f"interval ({interval:g} s) must be shorter than the key's expiry ({expiry:g} s)")
-        token_margin = seconds("token_margin", token_margin, zero=True, least=MIN_REQUEST_GAP, most=_DAY)
-        if not (isinstance(retry_backoff, tuple) and len(retry_backoff) == 2):
-            raise ApiValueError(f"retry_backoff must be (first, maximum) seconds, got {retry_backoff!r}")
-        first = seconds("retry_backoff[0]", retry_backoff[0], zero=True, least=MIN_REQUEST_GAP, most=3600.0)
-        cap = seconds("retry_backoff[1]", retry_backoff[1], zero=True, least=first, most=3600.0)
         self._ops = _as_ops(api)
-        self.interval = interval
+        self._schedule = Schedule(
+            uses_tokens=not callable(getattr(self._ops, "keepalive", None)),
+            interval=interval,
+            expiry=expiry,
+            token_margin=token_margin,
+            retry_backoff=retry_backoff,
+        )
         self.on_new_key, self.on_error, self.on_renewed = on_new_key, on_error, on_renewed
         self.name = name
         self._clock, self._sleep = clock, sleep
-        self._backoff = (first, cap)
-        self._expiry, self._token_margin = expiry, token_margin
-        self._lock = threading.Lock()  # the state below
+        self._lock = threading.Lock()  # the schedule
         self._lifecycle = threading.Lock()  # start() and stop() one at a time
         self._gate = threading.Lock()  # a request starts only while the manager is not stopping
         self._stopping = threading.Event()
         self._close_on_exit = False
         self._last_sent = -math.inf
-        self._thread: Optional[threading.Thread] = None
-        self._key: Optional[str] = None
-        self._key_gone = False
-        self._last_renewed: Optional[float] = None
-        self._expires_at: Optional[float] = None
-        self._last_error: Optional[BaseException] = None
-        self._failures = 0
+        self._thread: threading.Thread | None = None
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -127,9 +117,19 @@ class ListenKeyManager:
         self.stop()
 
     @property
+    def interval(self) -> float:
+        """Seconds between keepalives (not used for tokens)."""
+        return self._schedule.interval
+
+    @interval.setter
+    def interval(self, value: float) -> None:
+        with self._lock:
+            self._schedule.interval = value
+
+    @property
     def uses_tokens(self) -> bool:
         """True when managing listen tokens (replaced before expiry) rather than keys (kept alive)."""
-        return not callable(getattr(self._ops, "keepalive", None))
+        return self._schedule.uses_tokens
 
     @property
     def tokens(self) -> bool:
@@ -143,36 +143,35 @@ class ListenKeyManager:
         return thread is not None and thread.is_alive() and not self._stopping.is_set()
 
     @property
-    def listen_key(self) -> Optional[str]:
+    def listen_key(self) -> str | None:
         """The current key (or token); None before ``start()``."""
         with self._lock:
-            return self._key
+            return self._schedule.key
 
     @property
-    def last_renewed(self) -> Optional[float]:
+    def last_renewed(self) -> float | None:
         """When (on ``clock``) the key was last created or kept alive."""
         with self._lock:
-            return self._last_renewed
+            return self._schedule.last_renewed
 
     @property
-    def last_error(self) -> Optional[BaseException]:
+    def last_error(self) -> BaseException | None:
         """The latest failure, cleared by the next success."""
         with self._lock:
-            return self._last_error
+            return self._schedule.last_error
 
     @property
-    def expires_at(self) -> Optional[float]:
+    def expires_at(self) -> float | None:
         """When (on ``clock``) the key expires if it is not renewed: an estimate for keys."""
         with self._lock:
-            return self._expires_at
+            return self._schedule.expires_at
 
     @property
     def valid_for(self) -> float:
         """Seconds the key was valid for when last created or renewed; 0.0 before ``start()``."""
         with self._lock:
-            return (
-                0.0 if self._expires_at is None or self._last_renewed is None else self._expires_at - self._last_renewed
-            )
+            renewed, expires = self._schedule.last_renewed, self._schedule.expires_at
+        return 0.0 if expires is None or renewed is None else expires - renewed
 
     def start(self) -> "ListenKeyManager":
         """Create the key now (raising if that fails), then keep it valid in the background.
@@ -185,13 +184,13 @@ class ListenKeyManager:
             with self._gate:
                 self._stopping.clear()
                 self._close_on_exit = False
-            self._replace_key()
+            self._create()
             thread = threading.Thread(target=self._run, name=self.name, daemon=True)
             self._thread = thread
             thread.start()
         return self
 
-    def stop(self, close: bool = True, timeout: Optional[float] = STOP_TIMEOUT) -> None:
+    def stop(self, close: bool = True, timeout: float | None = STOP_TIMEOUT) -> None:
         """Stop renewing and close the key (unless ``close`` is False) within ``timeout`` seconds.
 
         The thread finishes a request in flight, sends the DELETE and ends; ``stop()`` waits for
@@ -199,7 +198,7 @@ class ListenKeyManager:
         thread sends nothing more and the key expires. Safe twice, from any thread or a callback.
         """
         if timeout is not None:
-            timeout = seconds("timeout", timeout, zero=True, least=0.0, most=_DAY)
+            timeout = seconds("timeout", timeout, zero=True, least=0.0, most=DAY)
         deadline = None if timeout is None else time.monotonic() + timeout
         thread = self._thread
         if thread is threading.current_thread():  # from a callback: the thread ends after it
@@ -223,20 +222,55 @@ class ListenKeyManager:
             self._stopping.set()
 
     def _run(self) -> None:
-        while not self._wait(self._next_delay()):
+        """The thread: execute the schedule's steps until stopped, then close the key."""
+        while True:
+            with self._lock:
+                step = self._schedule.next(self._clock())
+            if self._wait(step.wait):
+                break
             try:
-                self._renew()
+                self._create() if step.action is Action.CREATE else self._keepalive()
             except _Stopped:
                 break
             except Exception as exc:
                 self._failed(exc)
         self._close()
 
+    def _create(self) -> None:
+        """Create a key (or token) and report it when it differs from the previous one."""
+        created = self._send(self._ops.create)
+        now = self._clock()
+        with self._lock:
+            old = self._schedule.key
+            change = self._schedule.created(created, now)
+            key = self._schedule.key
+        if change is Change.REPLACED:
+            self._notify(self.on_new_key, old, key)
+        elif change is Change.SAME:
+            self._notify(self.on_renewed, key)
+
+    def _keepalive(self) -> None:
+        key = self.listen_key
+        assert key is not None
+        try:
+            self._send(self._ops.keepalive, key)  # type: ignore[union-attr]
+        except ApiException as exc:
+            if exc.code != KEY_GONE:
+                raise
+            with self._lock:
+                self._schedule.gone()
+            logger.info("the listen key no longer exists; creating a new one")
+            return
+        now = self._clock()
+        with self._lock:
+            self._schedule.renewed(now)
+        self._notify(self.on_renewed, key)
+
     def _close(self) -> None:
         """The thread's last act: close the key if ``stop()`` asked for it and is still waiting."""
         with self._lock:
-            key, gone = self._key, self._key_gone
-        if key is None or gone or self.uses_tokens:
+            key = self._schedule.to_close()
+        if key is None:
             return
         try:
             self._send(self._ops.close, key, closing=True)  # type: ignore[union-attr]
@@ -260,78 +294,24 @@ class ListenKeyManager:
         return operation(*args)
 
     def _wait(self, seconds: float) -> bool:
-        """Wait ``seconds``; True when the manager is stopping."""
+        """Wait ``seconds`` (none when the step is due); True when the manager is stopping."""
+        if seconds <= 0:
+            return self._stopping.is_set()
         if self._sleep is None:
-            return self._stopping.wait(max(0.0, seconds))
+            return self._stopping.wait(seconds)
         if not self._stopping.is_set():
-            self._sleep(max(0.0, seconds))
+            self._sleep(seconds)
         return self._stopping.is_set()
-
-    def _next_delay(self) -> float:
-        with self._lock:
-            failures, error = self._failures, self._last_error
-            renewed, expires = self._last_renewed, self._expires_at
-        if failures:
-            delay = min(self._backoff[1], self._backoff[0] * 2.0 ** min(failures - 1, 32))
-            retry_after = getattr(error, "retry_after", None)
-            if not (isinstance(retry_after, (int, float)) and math.isfinite(retry_after)):
-                return delay
-            return max(delay, min(float(retry_after), _DAY))
-        assert renewed is not None and expires is not None
-        if self.uses_tokens:
-            lifetime = expires - renewed
-            due = expires - min(self._token_margin, lifetime / 2)
-        else:
-            due = renewed + self.interval
-        return due - self._clock()
-
-    def _renew(self) -> None:
-        if self.uses_tokens or self._key_gone:
-            self._replace_key()
-            return
-        key = self.listen_key
-        assert key is not None
-        try:
-            self._send(self._ops.keepalive, key)  # type: ignore[union-attr]
-        except ApiException as exc:
-            if exc.code != KEY_GONE:
-                raise
-            with self._lock:
-                self._key_gone = True
-            logger.info("the listen key no longer exists; creating a new one")
-            self._replace_key()
-            return
-        self._succeeded(key, self._expiry)
-        self._notify(self.on_renewed, key)
-
-    def _replace_key(self) -> None:
-        """Create a key (or token) and report it when it differs from the previous one."""
-        created = self._send(self._ops.create)
-        key, lifetime = ListenToken(*created) if isinstance(created, tuple) else (created, self._expiry)
-        with self._lock:
-            old, self._key, self._key_gone = self._key, key, False
-        self._succeeded(key, lifetime)
-        if old is not None and old != key:
-            self._notify(self.on_new_key, old, key)
-        elif old is not None:
-            self._notify(self.on_renewed, key)
-
-    def _succeeded(self, key: str, lifetime: float) -> None:
-        now = self._clock()
-        with self._lock:
-            self._last_renewed, self._expires_at = now, now + lifetime
-            self._last_error, self._failures = None, 0
 
     def _failed(self, exc: BaseException) -> None:
         with self._lock:
-            self._last_error = exc
-            self._failures += 1
+            self._schedule.failed(exc)
         if self.on_error is None:
             logger.warning("%s: listen key renewal failed, will retry: %s", self.name, exc)
         else:
             self._notify(self.on_error, exc)
 
-    def _notify(self, callback: Optional[Callable[..., Any]], *args: Any) -> None:
+    def _notify(self, callback: Callable[..., Any] | None, *args: Any) -> None:
         if callback is None:
             return
         try:

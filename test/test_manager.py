@@ -159,8 +159,11 @@ def test_rides_out_429_and_503_with_backoff(
     wait_for(lambda: len(sent(server, "PUT")) >= 8)
     manager.stop(close=False)
     assert [getattr(e, "status", None) for e in errors] == [429, 429, 503, 503, 503, 503]
-    # Retry-After (7 s) wins over the first backoffs, then the backoff doubles.
-    assert fake.sleeps[1:7] == [7, 7, 4, 8, 16, 32]
+    # Retry-After (7 s) wins over the first backoffs (at most 1 and 2 s), then the backoff doubles;
+    # the one jitter rule of _backoff keeps each wait within [half, all] of 4, 8, 16, 32 s.
+    assert fake.sleeps[1:3] == [7, 7]
+    for wait, full in zip(fake.sleeps[3:7], [4, 8, 16, 32], strict=True):
+        assert full / 2 <= wait <= full
     assert sum(fake.sleeps[:7]) < 3600
     assert manager.listen_key == key and key in server.listen_keys
     assert len(sent(server, "POST")) == 1

@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
@@ -507,6 +507,51 @@ def test_start_and_stop_are_idempotent(clock: ManualClock) -> None:
     server.stop()
     with pytest.raises(OSError):
         urllib.request.urlopen(url + STREAM, timeout=2)
+
+
+def test_servers_share_no_state(clock: ManualClock) -> None:
+    with BinanceServer(clock=clock) as one, BinanceServer(clock=clock) as two:
+        one.add_fault("status", status=503)
+        one.stream_lifetime = 5
+        key = create(two)  # the fault is one's
+        assert key in two.listen_keys and one.listen_keys == {}
+        assert call(one, "POST", STREAM).status == 503
+        assert [len(one.requests), len(two.requests)] == [1, 1]
+        assert two.stream_lifetime == 24 * 3600
+
+
+def test_a_restarted_server_keeps_its_state(clock: ManualClock) -> None:
+    server = BinanceServer(clock=clock)
+    with server:
+        key = create(server)
+        server.stream_lifetime = 5
+    with server:
+        assert key in server.listen_keys
+        assert [r.method for r in server.requests] == ["POST"]
+        assert server.stream_lifetime == 5 and server.connections_opened == 1
+
+
+def test_the_stream_timer_runs_only_while_websockets_are_open(
+    server: BinanceServer, wait_for: Callable[..., None]
+) -> None:
+    from websockets.sync.client import connect as open_websocket
+
+    def timers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "BinanceServer-streams"]
+
+    wait_for(lambda: timers() == [])  # a REST-only server has none
+    assert create(server)
+    assert timers() == []
+    with open_websocket(server.url.replace("http://", "ws://", 1) + "/ws-api/v3") as ws:
+        ws.send(json.dumps({"id": 1, "method": "session.subscriptions"}))
+        assert json.loads(ws.recv(5)) == {"id": 1, "status": 200, "result": []}
+        assert len(timers()) == 1
+    wait_for(lambda: timers() == [])
+    with open_websocket(server.url.replace("http://", "ws://", 1) + "/ws-api/v3") as ws:
+        ws.send(json.dumps({"id": 2, "method": "session.subscriptions"}))
+        assert json.loads(ws.recv(5))["id"] == 2
+        server.stop()
+        assert timers() == []  # stop() ends it before returning, even with a client connected
 
 
 # Listen tokens

@@ -11,30 +11,27 @@ from binance_spot._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from binance_spot.testing._serve import MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES
+    from binance_spot.testing.accounts import LISTEN_KEY_VALIDITY, MAX_TOKEN_VALIDITY_MS
     from binance_spot.testing.clock import ManualClock
-    from binance_spot.testing.server import (
-        FAULT_KINDS,
-        LISTEN_KEY_VALIDITY,
-        MAX_TOKEN_VALIDITY_MS,
-        REQUEST_LOG_SIZE,
-        BinanceServer,
-        Recorded,
-    )
+    from binance_spot.testing.faults import FAULT_KINDS
+    from binance_spot.testing.records import REQUEST_LOG_SIZE, Recorded
+    from binance_spot.testing.server import BinanceServer
     from binance_spot.testing.transport import FunctionTransport, respond
 
-_SERVER = "binance_spot.testing.server"
+_ACCOUNTS = "binance_spot.testing.accounts"
+_RECORDS = "binance_spot.testing.records"
 _SERVE = "binance_spot.testing._serve"
 _EXPORTS = {
-    "FAULT_KINDS": _SERVER,
-    "LISTEN_KEY_VALIDITY": _SERVER,
+    "FAULT_KINDS": "binance_spot.testing.faults",
+    "LISTEN_KEY_VALIDITY": _ACCOUNTS,
     "MAX_BODY_BYTES": _SERVE,
     "MAX_CONNECTIONS": _SERVE,
     "MAX_HEAD_BYTES": _SERVE,
-    "MAX_TOKEN_VALIDITY_MS": _SERVER,
-    "REQUEST_LOG_SIZE": _SERVER,
-    "BinanceServer": _SERVER,
+    "MAX_TOKEN_VALIDITY_MS": _ACCOUNTS,
+    "REQUEST_LOG_SIZE": _RECORDS,
+    "BinanceServer": "binance_spot.testing.server",
     "ManualClock": "binance_spot.testing.clock",
-    "Recorded": _SERVER,
+    "Recorded": _RECORDS,
     "FunctionTransport": "binance_spot.testing.transport",
     "respond": "binance_spot.testing.transport",
 }

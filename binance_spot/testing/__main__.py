@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Sequence
 from types import FrameType
-from typing import Optional
 
 PROG = "python -m binance_spot.testing"
 #: The API key printed when neither ``--api-key`` nor ``BINANCE_API_KEY`` gives one.
@@ -64,13 +63,13 @@ class _Stop(Exception):
     """Raised by the signal handler: unlike ``Event.set()`` there, it cannot deadlock on a lock."""
 
 
-def _on_signal(signum: int, frame: Optional[FrameType]) -> None:
+def _on_signal(signum: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # one signal stops; more would interrupt the stop
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise _Stop
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Print the export lines, then serve until Ctrl-C or SIGTERM."""
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)

@@ -7,8 +7,7 @@ network, because they live above the transport.
 """
 
 import json
-from collections.abc import Mapping
-from typing import Callable, Optional
+from collections.abc import Callable, Mapping
 
 from urllib3._collections import HTTPHeaderDict
 
@@ -17,7 +16,7 @@ from binance_spot.transport import Request, Response
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 410: "Gone", 429: "Too Many Requests"}
 
 
-def respond(status: int = 200, payload: object = None, headers: Optional[Mapping[str, str]] = None) -> Response:
+def respond(status: int = 200, payload: object = None, headers: Mapping[str, str] | None = None) -> Response:
     """A ``Response`` whose body is ``payload`` as JSON (bytes are sent as they are)."""
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     sent = HTTPHeaderDict({"Content-Type": "application/json", **(headers or {})})

@@ -11,7 +11,6 @@ import socket
 import struct
 import threading
 from io import BufferedIOBase
-from typing import Optional, Union
 
 __all__ = ["MAX_MESSAGE", "WebSocketClosed", "WebSocketConnection", "accept_key"]
 
@@ -78,10 +77,10 @@ class WebSocketConnection:
         payload = self._read(size)
         return bool(first & 0x80), first & 0x0F, _unmask(payload, mask) if mask else payload
 
-    def receive(self) -> Union[str, bytes]:
+    def receive(self) -> str | bytes:
         """The next whole message; answers pings and close frames on the way."""
         parts: list[bytes] = []
-        kind: Optional[int] = None
+        kind: int | None = None
         while True:
             try:
                 fin, opcode, payload = self._read_frame()

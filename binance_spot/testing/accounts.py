@@ -1,0 +1,93 @@
+"""What the local exchange keeps per API key: an ``Account`` and its listen keys and tokens.
+
+Binance ties every stream credential to an account, so this is where an account's state
+grows (balances and orders are added here, next to the keys the user-data streams report on).
+"""
+
+import secrets
+import string
+
+__all__ = ["LISTEN_KEY_VALIDITY", "MAX_TOKEN_VALIDITY_MS", "Account", "ListenKeys", "MinuteWeight"]
+
+#: Seconds a listen key lives after its creation or last keepalive.
+LISTEN_KEY_VALIDITY = 3600.0
+#: Default and maximum ``validity`` of a listen token, in milliseconds (24 hours).
+MAX_TOKEN_VALIDITY_MS = 86_400_000
+
+_ALNUM = string.ascii_letters + string.digits
+
+
+def random_string(length: int) -> str:
+    return "".join(secrets.choice(_ALNUM) for _ in range(length))
+
+
+class ListenKeys:
+    """One kind of listen key of one account: at most one active key per scope, as on Binance.
+
+    The scope is None for cross margin and the symbol for an isolated margin account.
+    """
+
+    def __init__(self) -> None:
+        self._keys: dict[str, tuple[str | None, float]] = {}  # key -> (scope, expiry)
+
+    def create(self, scope: str | None, now: float) -> str:
+        """Return the scope's active key, extended, or a new one."""
+        for key, (owner, expiry) in list(self._keys.items()):
+            if owner == scope:
+                del self._keys[key]
+                if expiry > now:
+                    self._keys[key] = (scope, now + LISTEN_KEY_VALIDITY)
+                    return key
+        key = random_string(60)
+        self._keys[key] = (scope, now + LISTEN_KEY_VALIDITY)
+        return key
+
+    def touch(self, key: str, scope: str | None, now: float, *, close: bool) -> bool:
+        """Extend (or close) the scope's active ``key``; False if there is no such key."""
+        entry = self._keys.get(key)
+        if entry is None or entry[0] != scope or entry[1] <= now:
+            return False
+        if close:
+            del self._keys[key]
+        else:
+            self._keys[key] = (scope, now + LISTEN_KEY_VALIDITY)
+        return True
+
+    def active(self, now: float) -> dict[str, float]:
+        return {key: expiry for key, (_, expiry) in self._keys.items() if expiry > now}
+
+    def expire(self, key: str) -> bool:
+        return self._keys.pop(key, None) is not None
+
+    def expire_all(self) -> None:
+        self._keys.clear()
+
+
+class MinuteWeight:
+    """Request weight used in the current clock minute, as Binance's ``X-SAPI-USED-*-WEIGHT-1M`` report it."""
+
+    def __init__(self) -> None:
+        self._minute, self._used = 0, 0
+
+    def add(self, weight: int, now: float) -> int:
+        """Count ``weight`` at ``now``; the minute's running total."""
+        minute = int(now // 60)
+        self._used = self._used + weight if minute == self._minute else weight
+        self._minute = minute
+        return self._used
+
+
+class Account:
+    """One API key's state on the exchange (not thread-safe: the ``Exchange`` lock guards it)."""
+
+    def __init__(self) -> None:
+        self.listen_keys = ListenKeys()  # margin user data: cross and isolated
+        self.risk_keys = ListenKeys()  # the margin risk stream
+        self.tokens: dict[str, int] = {}  # listen token -> expirationTime (ms)
+        self.uid_weight = MinuteWeight()
+
+    def issue_token(self, validity_ms: int, now: float) -> tuple[str, int]:
+        """A new listen token and its ``expirationTime`` (ms)."""
+        token = random_string(64)
+        self.tokens[token] = expiration = int(now * 1000) + validity_ms
+        return token, expiration

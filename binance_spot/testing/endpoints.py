@@ -1,0 +1,86 @@
+"""Binance's REST endpoints on the local server: each path's methods and what it does to an account.
+
+A new endpoint is a function of ``(account, request, now)`` and a line in ``ROUTES``; the
+``Exchange`` has already admitted the API key, weighed the request and checked its signature.
+"""
+
+from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS, Account, ListenKeys
+from binance_spot.testing.exchange import Exchange, Operation
+from binance_spot.testing.params import integer, invalid, require
+from binance_spot.testing.records import Recorded
+from binance_spot.testing.replies import ApiError, Reply, html_reply
+
+__all__ = ["RETIRED_PATHS", "ROUTES", "RestApi"]
+
+#: The margin listen-key paths production retired (410 when ``retired``).
+RETIRED_PATHS = ("/sapi/v1/userDataStream", "/sapi/v1/userDataStream/isolated")
+_KEY_METHODS = ("POST", "PUT", "DELETE")
+
+
+def _listen_key(keys: ListenKeys, req: Recorded, now: float, scope: str | None) -> dict[str, object]:
+    """POST creates (or extends the active key), PUT extends, DELETE closes; -1125 for a key not active."""
+    if req.method == "POST":
+        return {"listenKey": keys.create(scope, now)}
+    key = require(req, "listenKey")
+    if not keys.touch(key, scope, now, close=req.method == "DELETE"):
+        raise ApiError(400, -1125, "This listenKey does not exist.")
+    return {}
+
+
+def _margin_key(account: Account, req: Recorded, now: float) -> object:
+    return _listen_key(account.listen_keys, req, now, None)
+
+
+def _isolated_key(account: Account, req: Recorded, now: float) -> object:
+    return _listen_key(account.listen_keys, req, now, require(req, "symbol"))
+
+
+def _risk_key(account: Account, req: Recorded, now: float) -> object:
+    return _listen_key(account.risk_keys, req, now, None)
+
+
+def _listen_token(account: Account, req: Recorded, now: float) -> object:
+    isolated = (req.param("isIsolated") or "false").lower()
+    if isolated not in ("true", "false"):
+        raise invalid()
+    if isolated == "true":
+        require(req, "symbol")
+    validity = integer(req, "validity", MAX_TOKEN_VALIDITY_MS)
+    if not 1 <= validity <= MAX_TOKEN_VALIDITY_MS:
+        raise invalid()
+    token, expiration = account.issue_token(validity, now)
+    return {"token": token, "expirationTime": expiration}
+
+
+#: path -> (methods, operation)
+ROUTES: dict[str, tuple[tuple[str, ...], Operation]] = {
+    RETIRED_PATHS[0]: (_KEY_METHODS, _margin_key),
+    RETIRED_PATHS[1]: (_KEY_METHODS, _isolated_key),
+    "/sapi/v1/margin/listen-key": (_KEY_METHODS, _risk_key),
+    "/sapi/v1/userListenToken": (("POST",), _listen_token),
+}
+
+
+class RestApi:
+    """Routes a request to its endpoint: 404 / 405 / 410 pages as Binance's front end sends them,
+    then the exchange's JSON. ``retired`` switches the retired paths to 410."""
+
+    def __init__(self, exchange: Exchange, retired: bool) -> None:
+        self.exchange = exchange
+        self.retired = retired
+
+    def answer(self, req: Recorded) -> Reply:
+        route = ROUTES.get(req.path)
+        if route is None:
+            return html_reply(404)
+        if self.retired and req.path in RETIRED_PATHS:
+            return html_reply(410)
+        methods, operation = route
+        if req.method not in methods:
+            return html_reply(405, {"Allow": ", ".join(methods)})
+        api_key = req.header("X-MBX-APIKEY") or ""
+        try:
+            self.exchange.admit(api_key)
+        except ApiError as error:
+            return error.reply()
+        return self.exchange.execute(req, api_key, operation)

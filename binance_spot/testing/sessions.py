@@ -1,0 +1,78 @@
+"""One WebSocket connection of the local server, and Binance's rules for its subscriptions.
+
+A ``Session`` answers the WebSocket API's requests (``userDataStream.subscribe.listenToken``,
+``userDataStream.unsubscribe``, ``session.subscriptions``) and expires what it holds; it
+neither reads nor writes the socket, so ``StreamHub`` keeps the I/O and the locking.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from binance_spot.testing.websocket import WebSocketConnection
+
+__all__ = ["Session", "error"]
+
+Reply = dict[str, Any]
+
+
+def error(ident: Any, status: int, code: int, msg: str) -> Reply:
+    """A WebSocket API error answer."""
+    return {"id": ident, "status": status, "error": {"code": code, "msg": msg}}
+
+
+@dataclass(eq=False)
+class Session:
+    """A connection: its path, and its risk-stream key or its listen-token subscriptions."""
+
+    ident: int
+    ws: WebSocketConnection
+    path: str
+    opened: float  # time.monotonic()
+    listen_key: str | None = None  # a risk-stream connection's key; None on the WebSocket API
+    subscriptions: dict[int, int] = field(default_factory=dict)  # id -> token expiry (ms)
+    ids_used: int = 0
+
+    def answer(
+        self, message: dict[str, Any], token_expiry: Callable[[str], int | None], now_ms: int, id_limit: int
+    ) -> tuple[Reply, list[int]]:
+        """The answer to one request (``message["method"]`` is a str), and the subscriptions it ended."""
+        ident, params = message.get("id"), message.get("params")
+        params = params if isinstance(params, dict) else {}
+        method = message["method"]
+        if method == "userDataStream.subscribe.listenToken":
+            return self._subscribe(ident, params, token_expiry, now_ms, id_limit), []
+        if method == "userDataStream.unsubscribe":
+            wanted = params.get("subscriptionId")
+            ended = [sid for sid in self.subscriptions if wanted is None or sid == wanted]
+            for sid in ended:
+                del self.subscriptions[sid]
+            return {"id": ident, "status": 200, "result": {}}, ended
+        if method == "session.subscriptions":
+            result = [{"subscriptionId": sid} for sid in self.subscriptions]
+            return {"id": ident, "status": 200, "result": result}, []
+        return error(ident, 400, -1000, f"Unknown method {method!r}."), []
+
+    def _subscribe(
+        self, ident: Any, params: dict[str, Any], token_expiry: Callable[[str], int | None], now_ms: int, id_limit: int
+    ) -> Reply:
+        token = params.get("listenToken")
+        expiry = token_expiry(token) if isinstance(token, str) else None
+        if expiry is None or expiry <= now_ms:
+            return error(ident, 400, -1209, "Invalid listenToken.")
+        if self.subscriptions:  # the same account again: extend the active subscription
+            sid = next(iter(self.subscriptions))
+        elif self.ids_used >= id_limit:
+            return error(ident, 400, -2042, "Maximum subscription ID reached for this connection.")
+        else:
+            self.ids_used += 1
+            sid = self.ids_used - 1
+        self.subscriptions[sid] = expiry
+        return {"id": ident, "status": 200, "result": {"subscriptionId": sid, "expirationTime": expiry * 1000}}
+
+    def expire(self, now_ms: int) -> list[int]:
+        """End the subscriptions whose token has expired; their ids."""
+        ended = [sid for sid, expiry in self.subscriptions.items() if expiry <= now_ms]
+        for sid in ended:
+            del self.subscriptions[sid]
+        return ended
