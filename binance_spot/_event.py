@@ -15,20 +15,6 @@ from typing import Any, ClassVar, Generic, Optional, TypeVar, Union, overload
 from binance_spot._redact import MASK
 from binance_spot.exceptions import EventFieldError
 
-__all__ = [
-    "Event",
-    "Field",
-    "Gap",
-    "Part",
-    "UnknownEvent",
-    "boolean",
-    "decimal",
-    "integer",
-    "list_of",
-    "optional",
-    "text",
-]
-
 T = TypeVar("T")
 P = TypeVar("P", bound="Part")
 

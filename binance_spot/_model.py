@@ -105,7 +105,7 @@ def from_json(
         return parsed.date() if klass == "date" else parsed
     model = models.get(klass)
     if model is None:
-        raise TypeError(f"{klass} is no type of openapi.yaml's answers")
+        raise TypeError(f"unknown type {klass!r}")
     _expect(data, dict, klass)
     kwargs = {
         attr: from_json(data[wire], model.openapi_types[attr], models, configuration)
