@@ -3,10 +3,13 @@
 The generated classes declare their fields (``openapi_types``, ``attribute_map``,
 ``secret_attributes``) and properties; the behaviour lives here once. ``from_json`` is
 the one way an answer's data becomes the type an operation returns, for the generated
-methods and the classic ``ApiClient.deserialize`` alike.
+methods and the classic ``ApiClient.deserialize`` alike; it finds a model by name in the
+table it is given (the generated ``binance_spot.models._rest.MODELS``), as this module
+sits under the models and imports none of them.
 """
 
 import datetime
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 from binance_spot._redact import MASK
@@ -75,18 +78,20 @@ def _plain(value: Any) -> Any:
     return value.to_dict() if isinstance(value, Model) else value
 
 
-def from_json(data: Any, klass: str, configuration: Configuration | None = None) -> Any:
-    """``data`` (parsed JSON) as ``klass``: a model name, ``list[...]``, ``dict(str, ...)``,
+def from_json(
+    data: Any, klass: str, models: Mapping[str, type[Model]], configuration: Configuration | None = None
+) -> Any:
+    """``data`` (parsed JSON) as ``klass``: a name in ``models``, ``list[...]``, ``dict(str, ...)``,
     a primitive, ``date``, ``datetime`` or ``object``. TypeError or ValueError if it is not one."""
     if data is None or klass == "object":
         return data
     if klass.startswith("list["):
         _expect(data, list, klass)
-        return [from_json(item, klass[5:-1], configuration) for item in data]
+        return [from_json(item, klass[5:-1], models, configuration) for item in data]
     if klass.startswith("dict("):
         _expect(data, dict, klass)
         value_type = klass[5:-1].split(", ", 1)[1]
-        return {key: from_json(value, value_type, configuration) for key, value in data.items()}
+        return {key: from_json(value, value_type, models, configuration) for key, value in data.items()}
     primitive = _PRIMITIVES.get(klass)
     if primitive is not None:
         if not isinstance(data, primitive) or (klass != "bool" and isinstance(data, bool)):
@@ -98,12 +103,12 @@ def from_json(data: Any, klass: str, configuration: Configuration | None = None)
 
         parsed: datetime.datetime = parse(data)
         return parsed.date() if klass == "date" else parsed
-    from binance_spot import models
-
-    model = getattr(models, klass)
+    model = models.get(klass)
+    if model is None:
+        raise TypeError(f"unknown type {klass!r}")
     _expect(data, dict, klass)
     kwargs = {
-        attr: from_json(data[wire], model.openapi_types[attr], configuration)
+        attr: from_json(data[wire], model.openapi_types[attr], models, configuration)
         for attr, wire in model.attribute_map.items()
         if wire in data
     }

@@ -4,6 +4,9 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
+#: Query or form parameters: (name, value) pairs, in the order they are sent.
+Params = list[tuple[str, Any]]
+
 
 def encode_query(pairs: Iterable[tuple[str, Any]]) -> str:
     """Percent-encode ``pairs`` as RFC 3986 asks (space as %20), byte-exact for any str."""

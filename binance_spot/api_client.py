@@ -1,249 +1,179 @@
-"""The client the API classes call: check the arguments, build one request, decode the answer.
+"""The public ``ApiClient``: the runtime client with the classic generated client's methods on top.
 
-A call of a generated method crosses four frames of ours on its way to the socket:
-the API method, ``ApiClient.call_operation`` (checks, auth, signing: a ``Request``),
-``_retry.send`` (the retry policy) and the transport's ``handle_request`` (one attempt).
-The classic generated client's other methods (``call_api``, ``request``, ``deserialize``,
-...) come from ``_classic.ClassicApiClient``.
+``call_api`` / ``request`` / ``deserialize`` / ``sanitize_for_serialization`` /
+``parameters_to_tuples`` / ``select_header_*`` / ``update_params_for_auth`` and
+``rest_client``, kept for code written against the classic client. Every keyword either
+does what the classic client did or raises ``ApiValueError`` naming it. The generated
+methods go through ``Client.call_operation`` below this layer and never touch it.
 """
 
-import json
-import sys
-import threading
+import datetime
+import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
+from urllib.parse import quote
 
-from binance_spot import _retry
 from binance_spot._auth import apply_auth
-from binance_spot._classic import ClassicApiClient, RESTClientObject, RESTResponse, timeout_for
-from binance_spot._model import from_json
-from binance_spot._operation import Operation
-from binance_spot._query import encode_query
-from binance_spot._spec import PACKAGE_VERSION
-from binance_spot._validate import ascii_int, check_headers, check_text
-from binance_spot.configuration import Configuration
-from binance_spot.exceptions import (
-    ApiException,
-    ApiTypeError,
-    ApiValueError,
-    InvalidResponseException,
-    NotFoundException,
-)
-from binance_spot.transport import BaseTransport, Request, Response
+from binance_spot._classic import RESTClientObject, as_pairs, encode_body
+from binance_spot._client import Client, RESTResponse, UsedWeight
+from binance_spot._model import Model
+from binance_spot._operation import prefer_json, select_accept
+from binance_spot._query import Params, encode_query
+from binance_spot._validate import check_headers, check_host
+from binance_spot.exceptions import ApiException, ApiValueError
+from binance_spot.settings import TimeoutSetting, timeout_for
+from binance_spot.transport import Request
 
-if TYPE_CHECKING:
-    from multiprocessing.pool import ThreadPool
-
-Params = list[tuple[str, Any]]
+_SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 
 
-class UsedWeight(NamedTuple):
-    """Request weight Binance counted in the current minute, from the last answer."""
-
-    uid: int | None
-    ip: int | None
-
-
-class ApiClient(ClassicApiClient):
+class ApiClient(Client):
     """Sends the operations of the API classes; one instance may serve many threads.
 
     ``transport`` replaces the network (see ``binance_spot.transport``). Close the client
     (or use it in a ``with`` block) to release its connections, abort what is in flight
-    and stop the ``async_req`` worker threads.
+    and stop the ``async_req`` worker threads. Besides the generated methods' path it
+    keeps every method of the classic generated ``ApiClient``.
     """
 
-    def __init__(
+    PRIMITIVE_TYPES = (float, bool, bytes, str, int)
+
+    @functools.cached_property
+    def rest_client(self) -> RESTClientObject:
+        """The classic ``rest`` object over this client's transport, made on first use."""
+        return RESTClientObject(self.configuration, transport=self.transport)
+
+    def call_api(
         self,
-        configuration: Configuration | None = None,
-        header_name: str | None = None,
-        header_value: str | None = None,
-        cookie: str | None = None,
-        pool_threads: int = 1,
-        *,
-        transport: BaseTransport | None = None,
-    ) -> None:
-        self.configuration = configuration if configuration is not None else Configuration.get_default_copy()
-        if transport is None:
-            from binance_spot._urllib3 import Urllib3Transport
-
-            transport = Urllib3Transport(self.configuration)
-        self.transport: BaseTransport = transport
-        self.rest_client = RESTClientObject(self.configuration, transport=transport)
-        self.pool_threads = pool_threads
-        self.default_headers: dict[str, str] = {}
-        if header_name is not None:
-            self.default_headers[header_name] = header_value or ""
-        self.cookie = cookie
-        self.user_agent = "binance_spot/{} (Python {}.{}.{})".format(PACKAGE_VERSION, *sys.version_info[:3])
-        self.client_side_validation = self.configuration.client_side_validation
-        self._pool: ThreadPool | None = None
-        self._pool_lock = threading.Lock()
-        self._local = threading.local()
-
-    def __enter__(self) -> "ApiClient":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"<ApiClient host={self.configuration.host!r}>"
-
-    def close(self) -> None:
-        """Release the connections, abort requests in flight, stop the ``async_req`` threads."""
-        with self._pool_lock:
-            pool, self._pool = self._pool, None
-        self.transport.close()
-        if pool is not None:
-            pool.close()
-            pool.join()
-
-    @property
-    def pool(self) -> "ThreadPool":
-        """Worker threads for ``async_req=True``, started on first use."""
-        with self._pool_lock:
-            if self._pool is None:
-                from multiprocessing.pool import ThreadPool
-
-                self._pool = ThreadPool(self.pool_threads)
-            return self._pool
-
-    @property
-    def user_agent(self) -> str:
-        return self.default_headers["User-Agent"]
-
-    @user_agent.setter
-    def user_agent(self, value: str) -> None:
-        self.default_headers["User-Agent"] = value
-
-    def set_default_header(self, header_name: str, header_value: str) -> None:
-        self.default_headers[header_name] = header_value
-
-    @property
-    def used_weight(self) -> UsedWeight:
-        """The weight headers of the last answer this thread received (None where absent or malformed)."""
-        headers = getattr(self._local, "headers", None) or {}
-        return UsedWeight(
-            ascii_int(headers.get("X-SAPI-USED-UID-WEIGHT-1M")),
-            ascii_int(headers.get("X-SAPI-USED-IP-WEIGHT-1M")),
-        )
-
-    # the generated API classes call this --------------------------------------
-
-    def call_operation(
-        self,
-        operation: Operation,
-        arguments: Mapping[str, Any],
-        options: Mapping[str, Any],
-        *,
-        async_req: bool = False,
-        http_info: bool = False,
+        resource_path: str,
+        method: str,
+        path_params: Any | None = None,
+        query_params: Any | None = None,
+        header_params: Mapping[str, str] | None = None,
+        body: Any = None,
+        post_params: Any | None = None,
+        files: Any | None = None,
+        response_type: str | None = None,
+        auth_settings: list[str] | None = None,
+        async_req: bool | None = None,
+        _return_http_data_only: bool | None = None,
+        collection_formats: Mapping[str, str] | None = None,
+        _preload_content: bool = True,
+        _request_timeout: TimeoutSetting | None = None,
+        _host: str | None = None,
+        _request_auth: dict[str, Any] | None = None,
+        response_types_map: Mapping[int, str | None] | None = None,
     ) -> Any:
-        """Send ``operation``: its data, or ``(data, status, headers)`` for ``http_info``.
-
-        Every argument and keyword is checked here, before anything is sent; with
-        ``async_req`` the rest runs on the worker threads.
-        """
-        for name in options:
-            if name not in operation.keywords:
-                raise ApiTypeError(f"Got an unexpected keyword argument '{name}' to method {operation.name}")
-        request = self._request(operation, arguments, options)
-        if async_req:
-            return self.pool.apply_async(self._complete, (operation, request, options, http_info))
-        return self._complete(operation, request, options, http_info)
-
-    def _complete(self, operation: Operation, request: Request, options: Mapping[str, Any], http_info: bool) -> Any:
-        try:
-            response = _retry.send(self.transport, request, self.configuration.retries)
-        except NotFoundException as exc:
-            exc.retired_endpoint = operation.retired
-            raise
-        self._local.headers = response.headers
-        if not options.get("_preload_content", True):
-            return RESTResponse(response)
-        data = self.decode(response, operation.return_type)
-        if http_info and not options.get("_return_http_data_only"):
-            return data, response.status, response.headers
-        return data
-
-    def _request(self, operation: Operation, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Request:
-        if options.get("_content_type") is not None:
-            raise ApiValueError(f"_content_type: {operation.name} sends no request body")
-        query = self._query(operation, arguments)
-        headers = dict(self.default_headers)
-        if operation.accept_header:
-            headers["Accept"] = operation.accept_header
+        """Send any request, as the classic generated client does."""
+        if files:
+            raise ApiValueError("files: file uploads are not supported by this API")
+        headers = {**self.default_headers, **(header_params or {})}
         if self.cookie:
             headers["Cookie"] = self.cookie
-        extra = options.get("_headers")
-        if extra:
-            if not isinstance(extra, Mapping):
-                raise ApiTypeError(f"_headers must be a mapping of header names to values, got {type(extra).__name__}")
-            headers.update(extra)
-        apply_auth(self.configuration, headers, query, operation.auth, options.get("_request_auth"))
+        for name, value in self.parameters_to_tuples(path_params or {}, collection_formats):
+            quoted = quote(str(value), safe=self.configuration.safe_chars_for_path_param)
+            resource_path = resource_path.replace(f"{{{name}}}", quoted)
+        query = self.parameters_to_tuples(query_params or [], collection_formats)
+        apply_auth(self.configuration, headers, query, auth_settings, _request_auth)
+        form = self.parameters_to_tuples(post_params, collection_formats) if post_params else None
+        payload = encode_body(headers, self.sanitize_for_serialization(body), form)
+        if response_type is None and response_types_map:
+            response_type = response_types_map.get(200)
+        host = check_host("_host", _host) if _host is not None else self.configuration.host
+        target = f"{resource_path}?{encode_query(query)}" if query else resource_path
+        timeout = timeout_for(self.configuration.request_timeout, _request_timeout)
+        request = Request(method.upper(), host, target, headers, payload, timeout)
         check_headers(headers)
-        config = self.configuration
-        if operation.signed and config.secret_key is not None:
-            from binance_spot._signing import sign_query  # hmac: only for those who sign
+        args = (request, response_type, bool(_return_http_data_only), _preload_content)
+        if async_req:
+            return self.pool.apply_async(self._call_api, args)
+        return self._call_api(*args)
 
-            query = sign_query(query, config.secret_key, config.recv_window)
-        host_index = options.get("_host_index")
-        host = config.host if host_index is None else config.get_host_from_settings(host_index)
-        target = f"{operation.path}?{encode_query(query)}" if query else operation.path
-        timeout = timeout_for(config, options.get("_request_timeout"))
-        return Request(operation.method, host, target, headers, None, timeout)
+    def _call_api(self, request: Request, response_type: str | None, data_only: bool, preload: bool) -> Any:
+        response = self.rest_client.send(request)
+        self._local.headers = response.headers
+        if not preload:
+            return response
+        data = self.deserialize(response, response_type) if response_type else None
+        return data if data_only else (data, response.status, response.headers)
 
-    def _query(self, operation: Operation, arguments: Mapping[str, Any]) -> Params:
-        query: Params = []
-        for param in operation.params:
-            value = arguments.get(param.name)
-            if value is None:
-                if param.required:
-                    raise ApiValueError(
-                        f"Missing the required parameter `{param.name}` when calling `{operation.name}`"
-                    )
-                continue
-            if not isinstance(value, param.type) or (param.type is int and isinstance(value, bool)):
-                raise ApiTypeError(
-                    f"`{param.name}` of `{operation.name}` must be {param.type.__name__}, got {type(value).__name__}",
-                    valid_classes=(param.type,),
-                )
-            if isinstance(value, str):
-                if not value:
-                    raise ApiValueError(f"`{param.name}` of `{operation.name}` must not be empty")
-                check_text(f"`{param.name}`", value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            query.append((param.wire_name, value))
-        return query
+    def request(
+        self,
+        method: str,
+        url: str,
+        query_params: Any | None = None,
+        headers: Mapping[str, str] | None = None,
+        post_params: Any | None = None,
+        body: Any = None,
+        _preload_content: bool = True,
+        _request_timeout: TimeoutSetting | None = None,
+    ) -> RESTResponse:
+        """Send a request to a full URL through this client's transport."""
+        return self.rest_client.request(
+            method, url, query_params, headers, body, post_params, _preload_content, _request_timeout
+        )
 
-    def decode(self, response: Response, return_type: str | None) -> Any:
-        """The data of a 2xx answer as ``return_type``.
+    def deserialize(self, response: Any, response_type: str) -> Any:
+        """Turn a response body into ``response_type`` (a model name, a primitive, 'object')."""
+        if response_type == "file":
+            raise ApiValueError("response_type 'file': file downloads are not supported by this API")
+        return self.decode(response, response_type)
 
-        The rule for every operation: a success body must be JSON of the documented type;
-        an empty, HTML or malformed one raises ``InvalidResponseException``.
-        """
-        raw = response.data
-        if raw == b"{}" and return_type == "object":
-            return {}  # what PUT and DELETE answer: no need to parse it
-        if not raw.strip():
-            raise _invalid(response, f"empty response body where {return_type or 'JSON'} was expected")
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            raise _invalid(response, f"response body is not JSON ({len(raw)} bytes)") from None
-        if return_type is None:
-            return None
-        try:
-            return from_json(data, return_type, self.configuration)
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise _invalid(response, f"unexpected response: {exc}") from None
+    def sanitize_for_serialization(self, obj: Any) -> Any:
+        """Turn models, dates and containers into what ``json.dumps`` takes."""
+        if obj is None or isinstance(obj, self.PRIMITIVE_TYPES):
+            return obj
+        if isinstance(obj, list):
+            return [self.sanitize_for_serialization(item) for item in obj]
+        if isinstance(obj, tuple):
+            return tuple(self.sanitize_for_serialization(item) for item in obj)
+        if isinstance(obj, (datetime.datetime, datetime.date)):
+            return obj.isoformat()
+        if isinstance(obj, dict):
+            return {key: self.sanitize_for_serialization(value) for key, value in obj.items()}
+        if isinstance(obj, Model):
+            return {
+                obj.attribute_map[attr]: self.sanitize_for_serialization(getattr(obj, attr))
+                for attr in obj.openapi_types
+                if getattr(obj, attr) is not None
+            }
+        raise ApiValueError(f"cannot serialize a {type(obj).__name__} to JSON")
 
+    def parameters_to_tuples(
+        self, params: Mapping[str, Any] | Params, collection_formats: Mapping[str, str] | None
+    ) -> Params:
+        """Flatten parameters into (name, value) pairs, lists joined by their collection format."""
+        formats = collection_formats or {}
+        pairs: Params = []
+        for name, value in as_pairs(params):
+            if isinstance(value, (list, tuple)):
+                fmt = formats.get(name, "csv")
+                if fmt == "multi":
+                    pairs.extend((name, item) for item in value)
+                    continue
+                if fmt not in _SEPARATORS:
+                    raise ApiValueError(f"collection format {fmt!r} of {name}: use csv, ssv, tsv, pipes or multi")
+                value = _SEPARATORS[fmt].join(str(item) for item in value)
+            pairs.append((name, value))
+        return pairs
 
-def _invalid(response: Response, reason: str) -> ApiException:
-    error = InvalidResponseException(status=response.status, reason=reason)
-    error.headers = response.headers
-    return error
+    def update_params_for_auth(
+        self,
+        headers: dict[str, str],
+        querys: Params,
+        auth_settings: list[str] | None,
+        request_auth: dict[str, Any] | None = None,
+    ) -> None:
+        """Add the credentials of ``auth_settings`` (or of ``request_auth``) to the request."""
+        apply_auth(self.configuration, headers, querys, auth_settings, request_auth)
+
+    def select_header_accept(self, accepts: list[str]) -> str | None:
+        return select_accept(accepts)
+
+    def select_header_content_type(self, content_types: list[str]) -> str:
+        if not content_types:
+            return "application/json"
+        return prefer_json(content_types) or content_types[0]
 
 
 __all__ = ["ApiClient", "ApiException", "UsedWeight"]

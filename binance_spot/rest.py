@@ -1,10 +1,12 @@
 """The classic generated client's ``rest`` module: its names, for code that imports them.
 
-The transport itself lives behind ``binance_spot.transport``; ``RESTClientObject`` and
-``RESTResponse`` are the classic surface over it (``binance_spot._classic``).
+The transport itself lives behind ``binance_spot.transport``; ``RESTClientObject``
+(``binance_spot._classic``) and ``RESTResponse`` (what ``_preload_content=False`` returns)
+are the classic surface over it.
 """
 
-from binance_spot._classic import RESTClientObject, RESTResponse
+from binance_spot._classic import RESTClientObject
+from binance_spot._client import RESTResponse
 from binance_spot.exceptions import ApiException
 
 __all__ = ["ApiException", "RESTClientObject", "RESTResponse"]

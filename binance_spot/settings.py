@@ -91,6 +91,11 @@ class Timeout:
 TimeoutSetting = Timeout | float | tuple[float, float]
 
 
+def timeout_for(configured: Timeout, value: TimeoutSetting | None) -> Timeout:
+    """A call's ``_request_timeout`` when it gives one, else the configured timeout."""
+    return configured if value is None else Timeout.coerce(value, "_request_timeout")
+
+
 class RetryPolicy:
     """Which failures are tried again, how often, and how long to wait in between.
 

@@ -3,7 +3,7 @@
 Generated from openapi.yaml by templates/event_model.mustache; do not edit.
 """
 
-from binance_spot.stream import event as ev
+from binance_spot import _event as ev
 
 
 class EventStreamTerminated(ev.Event):

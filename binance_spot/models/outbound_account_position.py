@@ -3,8 +3,8 @@
 Generated from openapi.yaml by templates/event_model.mustache; do not edit.
 """
 
-from binance_spot.models import AccountBalance
-from binance_spot.stream import event as ev
+from binance_spot import _event as ev
+from binance_spot.models.account_balance import AccountBalance
 
 
 class OutboundAccountPosition(ev.Event):
