@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("runtime", ("transport.py", "_deadline.py", "_urllib3.py", "_retry.py", "_auth.py", "_client.py")),
     ("classic", ("_classic.py", "rest.py", "api_client.py")),
     ("api", ("api/*",)),
-    ("listen keys", ("_listen_ops.py", "manager.py")),
+    ("listen keys", ("_listen_ops.py", "_listen_schedule.py", "manager.py")),
     ("stream", ("stream/*",)),
     ("testing", ("testing/*",)),
     ("package", ("__init__.py", "_exports.py")),
