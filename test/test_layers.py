@@ -15,12 +15,13 @@ from binance_spot.transport import Request, Response
 
 PACKAGE = Path(binance_spot.__file__).parent
 README = PACKAGE.parent / "README.md"
+ARCHITECTURE = PACKAGE.parent / "docs" / "Architecture.md"
 GENERATED = ("api/", "models/", "__init__.py", "_spec.py")
 MAX_LINES = 400
 
 #: The layers of binance_spot, bottom to top: (name, globs of paths under binance_spot/).
 #: A module may import from its own layer and those below; README's Development section
-#: shows this same table.
+#: and docs/Architecture.md show this same table.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("_redact.py", "_lazy.py", "_spec.py", "_query.py", "exceptions.py", "_validate.py", "_backoff.py",
                     "_logging.py", "_signing.py", "_urllib3_retry.py", "settings.py", "_classic_configuration.py",
@@ -174,8 +175,9 @@ def test_the_checks_fail_on_a_cycle_and_on_an_import_upward(tmp_path: Path) -> N
         upward_imports(graph, [("bottom", ("low.py", "__init__.py", "sub/high.py", "sub/__init__.py"))])
 
 
-def test_the_readme_shows_the_layers_of_the_test() -> None:
-    section = README.read_text(encoding="utf-8").split("## Development", 1)[1].split("\n## ", 1)[0]
+@pytest.mark.parametrize(("document", "heading"), [(README, "## Development"), (ARCHITECTURE, "## Layers")])
+def test_the_docs_show_the_layers_of_the_test(document: Path, heading: str) -> None:
+    section = document.read_text(encoding="utf-8").split(heading, 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| ([a-z ]+) \| (`.+`) \|$", section, re.MULTILINE)
     assert [(name, tuple(re.findall(r"`([^`]+)`", globs))) for name, globs in rows] == LAYERS
 
