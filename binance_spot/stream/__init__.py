@@ -13,7 +13,7 @@ from binance_spot.stream.event import Event, EventFieldError, Gap, UnknownEvent,
 
 if TYPE_CHECKING:
     from binance_spot.stream._async import AsyncMarginRiskStream, AsyncMarginUserDataStream
-    from binance_spot.stream._margin import MarginRiskStream, MarginUserDataStream
+    from binance_spot.stream._sync import MarginRiskStream, MarginUserDataStream
 
 __all__ = [
     "AsyncMarginRiskStream",
@@ -36,7 +36,7 @@ __getattr__, __dir__ = lazy_exports(
     {
         "AsyncMarginRiskStream": "binance_spot.stream._async",
         "AsyncMarginUserDataStream": "binance_spot.stream._async",
-        "MarginRiskStream": "binance_spot.stream._margin",
-        "MarginUserDataStream": "binance_spot.stream._margin",
+        "MarginRiskStream": "binance_spot.stream._sync",
+        "MarginUserDataStream": "binance_spot.stream._sync",
     },
 )
