@@ -17,13 +17,11 @@ from binance_spot.stream._sources import (
     Source,
     connect_failed,
     renew_failed,
-    risk_parts,
-    user_data_parts,
 )
 from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
 from binance_spot.stream.event import Event, Gap
 
-__all__ = ["AsyncMarginRiskStream", "AsyncMarginUserDataStream", "AsyncStream"]
+__all__ = ["AsyncStream"]
 
 logger = logging.getLogger("binance_spot.stream")
 
@@ -231,17 +229,3 @@ class AsyncStream:
     def _put(self, event: Event) -> None:
         self._queue.put_nowait(event)
         self.peak_queued = max(self.peak_queued, self._queue.qsize())
-
-
-class AsyncMarginUserDataStream(AsyncStream):
-    """``MarginUserDataStream`` for asyncio: ``async with ... as stream: async for event in stream``."""
-
-    def __init__(self, api_client: Any, symbol: str | None = None, **options: Any) -> None:
-        super().__init__(*user_data_parts(api_client, symbol, **options))
-
-
-class AsyncMarginRiskStream(AsyncStream):
-    """``MarginRiskStream`` for asyncio."""
-
-    def __init__(self, api_client: Any, **options: Any) -> None:
-        super().__init__(*risk_parts(api_client, **options))
