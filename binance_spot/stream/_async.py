@@ -177,8 +177,10 @@ class AsyncStream:
     async def _step(self, ws: Any) -> Step | None:
         """Execute one step; how the connection ended, if it did."""
         supervisor = self._supervisor
+        now = time.monotonic()
         try:
-            return await self._execute(ws, supervisor.step(time.monotonic()))
+            step = supervisor.step(now)
+            return await self._execute(ws, step, step.until - now)
         except self._closed:  # while receiving or sending: the same loss
             return supervisor.dropped()
         except Exception as exc:
@@ -187,13 +189,14 @@ class AsyncStream:
             logger.debug("unsubscribe not confirmed: %s", exc)  # nothing left to protect
             return Step(END)
 
-    async def _execute(self, ws: Any, step: Step) -> Step | None:
-        """Do what ``step`` asks; the step itself when it ends the connection."""
+    async def _execute(self, ws: Any, step: Step, wait: float) -> Step | None:
+        """Do what ``step`` asks (reading for ``wait`` seconds at most); the step itself when it
+        ends the connection."""
         supervisor = self._supervisor
         action = step.action
         if action is READ:
             try:
-                text = await asyncio.wait_for(ws.recv(), max(0.0, step.until - time.monotonic()))
+                text = await asyncio.wait_for(ws.recv(), max(0.0, wait))
             except asyncio.TimeoutError:  # cancelling recv() loses nothing
                 return None
             events = supervisor.receive(text, time.monotonic(), time.time(), self._queue.qsize())

@@ -127,6 +127,7 @@ class Supervisor:
 
     def _reset(self) -> None:
         self._check_at = -math.inf  # before then, ``step`` has nothing to decide but READ
+        self._read = Step(READ, -math.inf)  # that step, made once
         self._renewing = False
         self._overflow = False
         self._unsubscribe_until = math.inf
@@ -218,7 +219,7 @@ class Supervisor:
         closing, then overflow, then a new key, then the session's interruption (server
         shutdown, age, an unanswered request ...), then a renewal that is due."""
         if now < self._check_at:
-            return Step(READ, self._check_at)  # the common case: one comparison per message
+            return self._read  # the common case: one comparison per message
         session = self._current()
         if self.closing:
             if self._unsubscribe_until == math.inf:
@@ -232,14 +233,18 @@ class Supervisor:
         if ending is not None:
             return ending
         if self._renewing:  # while the token call runs its deadline has passed: look again soon
-            self._check_at = now + RENEW_POLL
+            self._look_again(now + RENEW_POLL)
             return Step(COLLECT)
         if renew:
             self._renewing = True
-            self._check_at = now + RENEW_POLL
+            self._look_again(now + RENEW_POLL)
             return Step(RENEW)
-        self._check_at = min(now + POLL, self.deadline(now))
-        return Step(READ, self._check_at)
+        return self._look_again(min(now + POLL, self.deadline(now)))
+
+    def _look_again(self, at: float) -> Step:
+        self._check_at = at
+        self._read = Step(READ, at)
+        return self._read
 
     def _ending(self) -> Step | None:
         interrupted = self._current().interrupted

@@ -64,10 +64,8 @@ class Mailbox:
 
     def pop(self) -> Any:
         """The oldest item, or None at once when there is none."""
-        try:
-            return self._items.popleft()
-        except IndexError:
-            return None
+        items = self._items
+        return items.popleft() if items else None
 
     def push_front(self, item: Any) -> None:
         """Put an item back at the head (the end marker stays for later calls)."""

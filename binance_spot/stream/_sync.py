@@ -124,19 +124,18 @@ class SyncStream:
         return item  # type: ignore[no-any-return]
 
     def _read(self, timeout: float | None) -> Any:
-        """Step in this thread until an item is queued; between connections, wait for one."""
+        """Step in this thread until an item is queued; between connections, wait for one
+        (called with the mailbox empty)."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        mailbox = self._mailbox
         while True:
-            item = self._mailbox.pop()
-            if item is not None:
-                return item
             left = POLL if deadline is None else min(POLL, deadline - time.monotonic())
             if left <= 0:
                 raise TimeoutError(f"no event within {timeout} s")
             connection = self._open
             if connection is None or connection[1].is_set():  # the network thread delivers
                 try:
-                    return self._mailbox.get(left)
+                    return mailbox.get(left)
                 except TimeoutError:
                     continue
             if self._lock.acquire(timeout=left):
@@ -144,6 +143,9 @@ class SyncStream:
                     self._step(connection, left)
                 finally:
                     self._lock.release()
+            item = mailbox.pop()
+            if item is not None:
+                return item
 
     def __iter__(self) -> Iterator[Event]:
         while True:
@@ -230,8 +232,10 @@ class SyncStream:
         if ended.is_set():
             return
         supervisor = self._supervisor
+        now = time.monotonic()
         try:
-            end = self._execute(ws, supervisor.step(time.monotonic()), timeout)
+            step = supervisor.step(now)
+            end = self._execute(ws, step, min(timeout, step.until - now))
         except self._closed:  # while receiving or sending: the same loss
             end = supervisor.dropped()
         except BaseException as exc:
@@ -244,13 +248,14 @@ class SyncStream:
             self._end = end
             ended.set()
 
-    def _execute(self, ws: Any, step: Step, timeout: float) -> Step | None:
-        """Do what ``step`` asks; the step itself when it ends the connection."""
+    def _execute(self, ws: Any, step: Step, wait: float) -> Step | None:
+        """Do what ``step`` asks (reading for ``wait`` seconds at most); the step itself when it
+        ends the connection."""
         supervisor = self._supervisor
         action = step.action
         if action is READ:
             try:
-                text = ws.recv(timeout=max(0.0, min(timeout, step.until - time.monotonic())))
+                text = ws.recv(timeout=max(0.0, wait))
             except TimeoutError:
                 return None
             mailbox = self._mailbox
