@@ -19,6 +19,7 @@ from binance_spot._redact import MASK
 from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
 from binance_spot.settings import seconds
+from binance_spot.stream._background import Call
 from binance_spot.stream._core import MAX_CONNECTION_AGE, Supervisor, websocket_urls
 from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, token_lifetime
 from binance_spot.stream._reconnect import Reconnector, RenewalBudget
@@ -31,6 +32,7 @@ __all__ = [
     "connect_failed",
     "fatal",
     "renew_failed",
+    "renewal_frames",
     "retry_after",
     "risk_parts",
     "user_data_parts",
@@ -92,6 +94,19 @@ def renew_failed(exc: Exception, supervisor: Supervisor) -> None:
         raise exc
     logger.warning("creating the next listen token failed, will retry: %s: %s", type(exc).__name__, exc)
     supervisor.renew_failed(time.monotonic(), retry_after(exc))
+
+
+def renewal_frames(call: Call[Credential] | None, supervisor: Supervisor) -> list[str] | None:
+    """None while the next token's call runs; once it returned, the frames to send: the
+    renewal, or none after a failure that retrying can fix (a fatal one is raised)."""
+    if call is None or not call.done.is_set():
+        return None
+    try:
+        credential = call.result()
+    except Exception as exc:
+        renew_failed(exc, supervisor)
+        return []
+    return supervisor.renewed(credential, time.monotonic())
 
 
 def websocket_url(setting: str, url: object) -> str:

@@ -23,7 +23,7 @@ from binance_spot.stream._sources import (
     Settings,
     Source,
     connect_failed,
-    renew_failed,
+    renewal_frames,
 )
 from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
 from binance_spot.stream.event import Event, Gap
@@ -276,15 +276,9 @@ class SyncStream:
         return None
 
     def _collect(self, ws: Any) -> None:
-        """Hand the token call's result to the supervisor once it returned; send what it says."""
-        call = self._renewal
-        if call is None or not call.done.is_set():
-            return
-        self._renewal = None
-        try:
-            credential = call.result()
-        except Exception as exc:
-            renew_failed(exc, self._supervisor)
-            return
-        for frame in self._supervisor.renewed(credential, time.monotonic()):
-            ws.send(frame)
+        """Send what the token call asks for once it returned (see ``renewal_frames``)."""
+        frames = renewal_frames(self._renewal, self._supervisor)
+        if frames is not None:
+            self._renewal = None
+            for frame in frames:
+                ws.send(frame)
