@@ -142,3 +142,14 @@ def test_an_unanswered_request_and_the_age_end_the_connection() -> None:
     old = live(max_age=50.0)
     assert old.step(49.99) == Step(READ, 50.0)  # the read ends at the deadline
     assert old.step(50) == Step(END, reason="connection_age")
+
+
+def test_renewal_retries_back_off_on_the_one_policy_within_the_token_life() -> None:
+    session = UserDataSession(10.0, random=lambda: 0.0)  # the jitter's lowest point: half
+    (frame,) = session.open(TOKEN, 0)
+    session.receive(json.dumps({"id": json.loads(frame)["id"], "status": 200, "result": {"subscriptionId": 3}}), 0, 0)
+    waits = []
+    for _ in range(8):
+        session.renew_failed(90.0)
+        waits.append(round(session.renew_at() - 90.0, 6))
+    assert waits == [0.1, 0.1, 0.2, 0.4, 0.8, 1.25, 1.25, 1.25]  # the floor, doubling, a quarter of the 10 s left
