@@ -43,7 +43,7 @@ class SyncStream:
         require_websockets()
         self._settings, self._source, self._base = settings, source, base_url
         self._supervisor = settings.supervisor(source.new_session)
-        self._mailbox = Mailbox(settings.max_queue)
+        self._mailbox = Mailbox()
         self._closing = threading.Event()
         self._ready = threading.Event()
         self._error: BaseException | None = None
