@@ -14,7 +14,7 @@ import pytest
 from binance_spot.models import BalanceUpdate, ExecutionReport, ListenKeyExpired, OutboundAccountPosition
 from binance_spot.stream import Gap, InvalidListenToken, UnknownEvent, parse_event
 from binance_spot.stream._core import PRODUCTION_API, PRODUCTION_RISK, Supervisor, websocket_urls
-from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, retry_delay, token_lifetime
+from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, token_lifetime
 from binance_spot.stream._reconnect import (
     ATTEMPT_WINDOW,
     MAX_ATTEMPTS,
@@ -286,17 +286,6 @@ def test_websocket_urls() -> None:
     assert websocket_urls("https://proxy.example:9") == ("wss://proxy.example:9/ws-api/v3", "wss://proxy.example:9")
     with pytest.raises(ValueError, match="ws_url"):
         websocket_urls("ftp://x")
-
-
-def test_retry_after_is_read_as_an_epoch_or_seconds_and_bounded() -> None:
-    wall = 1_800_000_000.0
-    assert retry_delay(1_800_000_030_000, wall) == pytest.approx(30.0)  # ms since the epoch
-    assert retry_delay(1_800_000_030_000_000, wall) == pytest.approx(30.0)  # microseconds
-    assert retry_delay(1_799_999_999_000, wall) == 0.0  # already past
-    assert retry_delay(5, wall) == 5.0  # no such time: seconds
-    assert retry_delay(2_000_000_000_000, wall) == 3600.0  # years ahead: at most an hour
-    for garbage in ("5000", float("nan"), True, None, [1]):
-        assert retry_delay(garbage, wall) == 0.0
 
 
 def test_renewals_of_a_stream_share_a_budget_across_connections() -> None:

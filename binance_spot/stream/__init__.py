@@ -12,8 +12,12 @@ from binance_spot.stream.errors import InvalidListenToken, StreamClosed, StreamE
 from binance_spot.stream.event import Event, EventFieldError, Gap, UnknownEvent, parse_event
 
 if TYPE_CHECKING:
-    from binance_spot.stream._async import AsyncMarginRiskStream, AsyncMarginUserDataStream
-    from binance_spot.stream._margin import MarginRiskStream, MarginUserDataStream
+    from binance_spot.stream._margin import (
+        AsyncMarginRiskStream,
+        AsyncMarginUserDataStream,
+        MarginRiskStream,
+        MarginUserDataStream,
+    )
 
 __all__ = [
     "AsyncMarginRiskStream",
@@ -34,8 +38,8 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "AsyncMarginRiskStream": "binance_spot.stream._async",
-        "AsyncMarginUserDataStream": "binance_spot.stream._async",
+        "AsyncMarginRiskStream": "binance_spot.stream._margin",
+        "AsyncMarginUserDataStream": "binance_spot.stream._margin",
         "MarginRiskStream": "binance_spot.stream._margin",
         "MarginUserDataStream": "binance_spot.stream._margin",
     },

@@ -1,26 +1,62 @@
-"""The decisions both drivers share, without I/O: connect when, renew when, replace the
-connection when and why, and where the gap markers go.
+"""The decisions both drivers share, without I/O: connect when, read until when, renew when,
+stop reading when (backpressure), replace the connection when and why, and where the gap
+markers go.
 
 A driver (``_sync``, ``_async``) owns the sockets, the clock and the REST calls; it asks a
-``Supervisor`` what to do next and tells it what happened. Nothing here blocks, sleeps,
-reads a clock or touches a socket, so the rules are tested without any.
+``Supervisor`` for the next ``Step``, executes it and tells it what happened. Nothing here
+blocks, sleeps, reads a clock or touches a socket, so the rules are tested without any.
 """
 
 import math
 from collections.abc import Callable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from binance_spot.stream._protocol import Credential, Interrupted
 from binance_spot.stream._reconnect import Reconnector, check_time
 from binance_spot.stream.event import Event, Gap
 
-__all__ = ["MAX_CONNECTION_AGE", "Session", "Supervisor", "websocket_urls"]
+__all__ = [
+    "COLLECT",
+    "END",
+    "MAX_CONNECTION_AGE",
+    "READ",
+    "RENEW",
+    "UNSUBSCRIBE",
+    "Session",
+    "Step",
+    "Supervisor",
+    "websocket_urls",
+]
 
 #: Binance ends every connection after 24 h; replace it before, as the official SDK does.
 MAX_CONNECTION_AGE = 23 * 3600.0
 PRODUCTION_API = "wss://ws-api.binance.com:443/ws-api/v3"
 PRODUCTION_RISK = "wss://margin-stream.binance.com"
+#: The longest a driver reads before asking again (so ``close()`` is seen soon).
+POLL = 0.05
+#: How often a driver looks whether the next token's REST call has returned.
+RENEW_POLL = 0.002
+#: How often a driver waiting for the consumer to drain the queue looks again.
+DRAIN_POLL = 0.01
+#: While the stream is closing: how long to wait for the unsubscribe to be confirmed.
+UNSUBSCRIBE_TIMEOUT = 0.5
+
+#: What a ``Step`` asks of the driver.
+READ = "read"  # read one message, waiting until ``until`` at most, and pass it to ``receive``
+RENEW = "renew"  # start the next token's REST call off the reading thread or task
+COLLECT = "collect"  # if that call returned: pass its result to ``renewed`` / ``renew_failed``
+UNSUBSCRIBE = "unsubscribe"  # send ``unsubscribe()``'s frames
+END = "end"  # close the socket: the connection ended for ``reason`` (None: the stream closed)
+
+
+class Step(NamedTuple):
+    """The driver's next move on an open connection."""
+
+    action: str
+    until: float = math.inf
+    reason: str | None = None
+    retry_after: float = 0.0
 
 
 class Session(Protocol):
@@ -61,8 +97,10 @@ class Supervisor:
     """Reconnects with a new credential each time and owes the consumer a ``Gap`` after each loss.
 
     Call order per connection: ``connect_at`` (wait until then), ``connecting``, then either
-    ``lost`` (the attempt failed) or ``opened``, ``receive`` / ``due`` while it lasts,
-    ``lost`` when it ended for any reason but ``close``.
+    ``lost`` (the attempt failed) or ``opened``, then ``step`` and what it asks for
+    (``receive``, ``renewed`` ...) until it says ``END``, then ``lost`` unless the stream closed.
+    ``close`` and ``key_changed`` may come at any time, from any thread: they set a flag that
+    the next ``step`` reads. ``queued`` is how many events wait for the consumer.
     """
 
     def __init__(
@@ -70,19 +108,45 @@ class Supervisor:
         new_session: Callable[[], Session],
         reconnector: Reconnector,
         max_age: float = MAX_CONNECTION_AGE,
+        max_queue: int = 10_000,
     ) -> None:
         if not (math.isfinite(max_age) and 0 < max_age <= 24 * 3600):
             raise ValueError("max_age must be a number of seconds in (0, 86400]")
         self._new_session = new_session
         self.reconnector = reconnector
         self.max_age = max_age
+        self.max_queue = max_queue
         self.session: Session | None = None
         self.live_once = False
+        self.closing = False
+        self._new_key = False
         self._opened_at = math.inf
         self._reported_live = False
         self._gap: tuple[str, int] | None = None
+        self._reset()
 
-    def connect_at(self, now: float) -> float:
+    def _reset(self) -> None:
+        self._check_at = -math.inf  # before then, ``step`` has nothing to decide but READ
+        self._read = Step(READ, -math.inf)  # that step, made once
+        self._renewing = False
+        self._overflow = False
+        self._unsubscribe_until = math.inf
+
+    def close(self) -> None:
+        """The stream is closing: unsubscribe, then end (wins over every other cause)."""
+        self.closing = True
+        self._check_at = -math.inf
+
+    def key_changed(self) -> None:
+        """The risk stream's manager made a new key: replace the connection."""
+        self._new_key = True
+        self._check_at = -math.inf
+
+    def connect_at(self, now: float, queued: int = 0) -> float:
+        """The earliest time of the next attempt: not before the consumer drained the queue to
+        half (the overflow policy), then as the reconnector allows."""
+        if queued > self.max_queue // 2:
+            return now + DRAIN_POLL
         return self.reconnector.next_attempt_at(now)
 
     def connecting(self, now: float) -> Session:
@@ -90,6 +154,8 @@ class Supervisor:
         self.session = self._new_session()
         self._reported_live = False
         self._opened_at = math.inf
+        self._new_key = False
+        self._reset()
         return self.session
 
     def opened(self, credential: Credential, now: float, wall: float) -> tuple[list[str], list[Event]]:
@@ -99,14 +165,26 @@ class Supervisor:
         frames = session.open(credential, now)
         return frames, self._went_live(now, wall)
 
-    def receive(self, text: str | bytes, now: float, wall: float) -> list[Event]:
-        """Events for the consumer, in order, a gap marker first when the subscription came back."""
+    def receive(self, text: str | bytes, now: float, wall: float, queued: int = 0) -> list[Event]:
+        """Events for the consumer, in order, a gap marker first when the subscription came back.
+
+        Once the events and the ``queued`` ones reach ``max_queue`` the connection ends with
+        ``overflow`` (the driver stops reading). While closing, only replies count."""
         session = self._current()
+        if self.closing:
+            session.receive(text, now, wall)  # the unsubscribe's confirmation
+            self._check_at = -math.inf
+            return []
         events = session.receive(text, now, wall)
         if session.live and not self._reported_live:
-            return self._went_live(now, wall) + events
-        if not self.live_once and session.interrupted is not None and session.interrupted.error is not None:
+            events = self._went_live(now, wall) + events
+        elif not self.live_once and session.interrupted is not None and session.interrupted.error is not None:
             raise session.interrupted.error  # the first subscription was refused: retrying will not help
+        if not events or type(events[0]) is Gap:
+            self._check_at = -math.inf  # a control message: look at the deadlines again now
+        if queued + len(events) >= self.max_queue:
+            self._overflow = True
+            self._check_at = -math.inf
         return events
 
     def _went_live(self, now: float, wall: float) -> list[Event]:
@@ -135,6 +213,71 @@ class Supervisor:
             session.interrupted = Interrupted("connection_age")
         session.check(now)
         return session.interrupted is None and now >= session.renew_at()
+
+    def step(self, now: float) -> Step:
+        """The driver's next move. The order in which causes win is decided here only:
+        closing, then overflow, then a new key, then the session's interruption (server
+        shutdown, age, an unanswered request ...), then a renewal that is due."""
+        if now < self._check_at:
+            return self._read  # the common case: one comparison per message
+        session = self._current()
+        if self.closing:
+            if self._unsubscribe_until == math.inf:
+                self._unsubscribe_until = now + UNSUBSCRIBE_TIMEOUT
+                return Step(UNSUBSCRIBE)
+            if session.finished or now >= self._unsubscribe_until:
+                return Step(END)
+            return Step(READ, self._unsubscribe_until)
+        renew = self.due(now)
+        ending = self._ending()
+        if ending is not None:
+            return ending
+        if self._renewing:  # while the token call runs its deadline has passed: look again soon
+            self._look_again(now + RENEW_POLL)
+            return Step(COLLECT)
+        if renew:
+            self._renewing = True
+            self._look_again(now + RENEW_POLL)
+            return Step(RENEW)
+        return self._look_again(min(now + POLL, self.deadline(now)))
+
+    def _look_again(self, at: float) -> Step:
+        self._check_at = at
+        self._read = Step(READ, at)
+        return self._read
+
+    def _ending(self) -> Step | None:
+        interrupted = self._current().interrupted
+        if self._overflow:
+            return Step(END, reason="overflow")
+        if self._new_key:
+            return Step(END, reason="new_listen_key")
+        if interrupted is not None:
+            return Step(END, reason=interrupted.reason, retry_after=interrupted.retry_after)
+        return None
+
+    def dropped(self) -> Step:
+        """The connection closed under the driver (reading or sending): why it ended."""
+        if self.closing:
+            return Step(END)
+        return self._ending() or Step(END, reason="connection_lost")
+
+    def renewed(self, credential: Credential, now: float) -> list[str]:
+        """The next token's call returned it: the frames that renew the subscription."""
+        self._renewing = False
+        self._check_at = -math.inf
+        return self._current().renew(credential, now)
+
+    def renew_failed(self, now: float, retry_after: float = 0.0) -> None:
+        """The next token's call failed (and retrying can help): try again later."""
+        self._renewing = False
+        self._check_at = -math.inf
+        self._current().renew_failed(now, retry_after)
+
+    def unsubscribe(self, now: float) -> list[str]:
+        """The frames that end the subscription before the socket is closed."""
+        self._check_at = -math.inf
+        return self._current().close(now)
 
     def lost(self, now: float, wall: float, reason: str, retry_after: float = 0.0) -> float:
         """The connection (or attempt) ended; returns the backoff delay chosen."""

@@ -1,4 +1,5 @@
-"""The bounded hand-over between the network thread and the consumer of a sync stream.
+"""The hand-over between the network thread and the consumer of a sync stream (bounded by
+the ``Supervisor``, which ends the connection once ``max_queue`` events wait).
 
 A deque with a condition that is only touched when the consumer actually waits: the
 common case (events arriving while the consumer is busy) costs an append and a popleft.
@@ -13,14 +14,13 @@ __all__ = ["Mailbox"]
 
 
 class Mailbox:
-    """FIFO of events; ``full()`` tells the producer to stop reading (the overflow policy).
+    """FIFO of events.
 
     One consumer. A waiting consumer sleeps on a bare lock that the producer releases;
     a spurious wake-up (a release left over) only makes it look at the deque again.
     """
 
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
+    def __init__(self) -> None:
         #: The largest number of items ever held, for tests of the memory bound.
         self.peak = 0
         self._items: deque[Any] = deque()
@@ -30,9 +30,6 @@ class Mailbox:
 
     def __len__(self) -> int:
         return len(self._items)
-
-    def full(self) -> bool:
-        return len(self._items) >= self.capacity
 
     def put(self, item: Any) -> None:
         items = self._items
@@ -64,10 +61,8 @@ class Mailbox:
 
     def pop(self) -> Any:
         """The oldest item, or None at once when there is none."""
-        try:
-            return self._items.popleft()
-        except IndexError:
-            return None
+        items = self._items
+        return items.popleft() if items else None
 
     def push_front(self, item: Any) -> None:
         """Put an item back at the head (the end marker stays for later calls)."""

@@ -1,32 +1,13 @@
-"""The public streams: margin user data (listen token) and margin risk (listen key), sync."""
+"""The public streams: margin user data (listen token) and margin risk (listen key), each
+on the blocking driver (``_sync``) and on the asyncio one (``_async``)."""
 
 from typing import Any
 
-from binance_spot.stream._sources import RiskKeySource, Settings, TokenSource
+from binance_spot.stream._async import AsyncStream
+from binance_spot.stream._sources import risk_parts, user_data_parts
 from binance_spot.stream._sync import SyncStream
 
-__all__ = ["MarginRiskStream", "MarginUserDataStream", "risk_parts", "user_data_parts"]
-
-
-def user_data_parts(
-    api_client: Any,
-    symbol: str | None = None,
-    *,
-    token_validity: float = 86400.0,
-    renew_before: float = 600.0,
-    **options: Any,
-) -> tuple[Settings, TokenSource, str]:
-    """The pieces of a user-data stream; ``options`` are ``Settings``' (an unknown one is a TypeError)."""
-    settings = Settings(api_client, **options)
-    return settings, TokenSource(api_client, symbol, token_validity, renew_before), settings.ws_url
-
-
-def risk_parts(
-    api_client: Any, *, keepalive_interval: float = 1800.0, **options: Any
-) -> tuple[Settings, RiskKeySource, str]:
-    """The pieces of a risk stream; ``options`` are ``Settings``'."""
-    settings = Settings(api_client, **options)
-    return settings, RiskKeySource(api_client, keepalive_interval), settings.risk_url
+__all__ = ["AsyncMarginRiskStream", "AsyncMarginUserDataStream", "MarginRiskStream", "MarginUserDataStream"]
 
 
 class MarginUserDataStream(SyncStream):
@@ -57,6 +38,20 @@ class MarginRiskStream(SyncStream):
     kept alive every ``keepalive_interval`` seconds by a ``ListenKeyManager`` and closed
     with the stream, and the URL is ``<risk_url>/ws/<key>``.
     """
+
+    def __init__(self, api_client: Any, **options: Any) -> None:
+        super().__init__(*risk_parts(api_client, **options))
+
+
+class AsyncMarginUserDataStream(AsyncStream):
+    """``MarginUserDataStream`` for asyncio: ``async with ... as stream: async for event in stream``."""
+
+    def __init__(self, api_client: Any, symbol: str | None = None, **options: Any) -> None:
+        super().__init__(*user_data_parts(api_client, symbol, **options))
+
+
+class AsyncMarginRiskStream(AsyncStream):
+    """``MarginRiskStream`` for asyncio."""
 
     def __init__(self, api_client: Any, **options: Any) -> None:
         super().__init__(*risk_parts(api_client, **options))

@@ -9,8 +9,10 @@ events and says when it is ``interrupted`` (the connection must be replaced) and
 import json
 import logging
 import math
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from binance_spot import _backoff
 from binance_spot.stream._reconnect import RenewalBudget
 from binance_spot.stream.errors import InvalidListenToken, StreamRequestError
 from binance_spot.stream.event import Event, parse_event
@@ -23,9 +25,9 @@ logger = logging.getLogger("binance_spot.stream")
 RESPONSE_TIMEOUT = 10.0
 #: No two token renewals closer together than this (``RenewalBudget`` bounds their rate).
 MIN_RENEW_SPACING = 0.01
-#: The longest wait a server's ``retryAfter`` can impose (Binance's bans can be longer: the
-#: reconnect is then refused again and waits again).
-MAX_RETRY_AFTER = 3600.0
+#: Retries of a failed token request back off up to this (and at most a quarter of the
+#: token's remaining life, so that a few retries fit before it expires).
+RENEW_RETRY_CAP = 5.0
 #: A renewal never waits past this fraction of the token's lifetime.
 RENEW_FRACTION = 0.9
 INVALID_TOKEN = -1209
@@ -49,22 +51,6 @@ class Interrupted(NamedTuple):
     reason: str
     retry_after: float = 0.0
     error: StreamRequestError | None = None
-
-
-def retry_delay(retry_after: Any, wall: float) -> float:
-    """Seconds to wait for a WebSocket API ``data.retryAfter``, within [0, ``MAX_RETRY_AFTER``].
-
-    Binance sends the time the ban ends, in milliseconds since the epoch (microseconds are
-    recognised by their size); a time already past means no wait beyond the backoff. A
-    number too small to be such a time (below 1e12, i.e. before 2001) is read as seconds.
-    Anything else (a string, nan, a bool) is ignored: the backoff alone applies.
-    """
-    if type(retry_after) not in (int, float) or not math.isfinite(retry_after):
-        return 0.0
-    if retry_after >= 1e12:
-        epoch_ms = retry_after / 1000.0 if retry_after > 1e14 else retry_after
-        retry_after = epoch_ms / 1000.0 - wall
-    return float(min(max(retry_after, 0.0), MAX_RETRY_AFTER))
 
 
 def token_lifetime(expiration_ms: Any, requested: float, wall: float) -> float:
@@ -95,9 +81,13 @@ def _object(value: Any) -> dict[str, Any]:
 class UserDataSession:
     """A listen-token subscription on one WebSocket API connection."""
 
-    def __init__(self, renew_before: float, budget: RenewalBudget | None = None) -> None:
+    def __init__(
+        self, renew_before: float, budget: RenewalBudget | None = None, random: Callable[[], float] = lambda: 0.5
+    ) -> None:
         self.renew_before = renew_before
         self._budget = budget or RenewalBudget()  # the stream's, shared by its connections
+        self._random = random
+        self._renew_failures = 0
         self.live = False
         self.finished = False
         self.interrupted: Interrupted | None = None
@@ -134,12 +124,15 @@ class UserDataSession:
         return [self._request("userDataStream.subscribe.listenToken", params, now, expiry)]
 
     def renew_failed(self, now: float, retry_after: float = 0.0) -> None:
-        """Creating the next token failed: try again soon, but not in a tight loop, and not
-        before the ``retry_after`` seconds a 429/418 asked for (a reconnect waits for them too)."""
-        left = self._expires_at - now
-        wait = min(max(retry_after, 0.0), MAX_RETRY_AFTER) if math.isfinite(retry_after) else 0.0
-        self._wait_until = now + wait
-        self._renew_not_before = now + max(MIN_RENEW_SPACING, min(5.0, left / 4), wait)
+        """Creating the next token failed: back off (the package's one policy, capped so that
+        retries fit in the token's remaining life), never before the ``retry_after`` seconds a
+        429/418 asked for (a reconnect waits for them too)."""
+        self._renew_failures += 1
+        cap = min(RENEW_RETRY_CAP, max(_backoff.MIN_DELAY, (self._expires_at - now) / 4))
+        self._wait_until = now + _backoff.server_wait(retry_after)
+        self._renew_not_before = now + _backoff.delay(
+            _backoff.MIN_DELAY, cap, self._renew_failures, self._random, retry_after
+        )
 
     def renew_at(self) -> float:
         """When to create the next token; infinite while a renewal is on its way or before live."""
@@ -220,6 +213,7 @@ class UserDataSession:
                 return
             self.subscription_ids.add(ident)
             self._token_at, self._expires_at = sent, expiry
+            self._renew_failures = 0
             self.live = True
             return
         self._failed(method, message, wall)
@@ -235,7 +229,7 @@ class UserDataSession:
             return
         refusal = StreamRequestError(code if type(code) is int else None, msg, status)
         logger.warning("%s failed: %s", method, refusal)
-        retry_after = retry_delay(_object(error.get("data")).get("retryAfter"), wall)
+        retry_after = _backoff.retry_after_ws(_object(error.get("data")).get("retryAfter"), wall)
         reason = "subscription_ids_exhausted" if code == IDS_EXHAUSTED else "request_failed"
         self.interrupted = self.interrupted or Interrupted(reason, retry_after, refusal)
 

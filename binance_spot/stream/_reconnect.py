@@ -8,6 +8,8 @@ import math
 from collections import deque
 from collections.abc import Callable
 
+from binance_spot import _backoff
+
 __all__ = [
     "ATTEMPT_WINDOW",
     "MAX_ATTEMPTS",
@@ -48,10 +50,9 @@ def check_time(now: float) -> float:
 class Reconnector:
     """Decides the earliest time of the next connection attempt.
 
-    ``backoff`` is ``(first, cap)`` seconds: after the n-th unplanned loss in a row the delay
-    is ``min(cap, first * 2**(n-1))`` scaled by a random factor in [0.5, 1) (jitter, so that
-    many clients cut off together do not return together). A planned loss waits a random
-    fraction of ``first``. Over all of this the attempt cap holds: at most
+    ``backoff`` is ``(first, cap)`` seconds, applied by ``_backoff.delay`` (the package's one
+    policy: exponential after unplanned losses, ``first`` after planned ones, jittered, never
+    shorter than the server's wait). Over all of this the attempt cap holds: at most
     ``MAX_ATTEMPTS`` per ``ATTEMPT_WINDOW`` and ``MIN_ATTEMPT_SPACING`` between two.
     """
 
@@ -103,14 +104,10 @@ class Reconnector:
         if now - self._live_since >= STABLE_AFTER:
             self._failures = 0
         self._live_since = math.inf
-        jitter = 0.5 + 0.5 * min(max(self._random(), 0.0), 1.0)
-        if reason in PLANNED:
-            delay = self.first * jitter
-        else:
+        planned = reason in PLANNED
+        if not planned:
             self._failures += 1
-            delay = min(self.cap, self.first * 2.0 ** min(self._failures - 1, 30)) * jitter
-        if math.isfinite(retry_after) and retry_after > 0:
-            delay = max(delay, min(retry_after, 3600.0))
+        delay = _backoff.delay(self.first, self.cap, self._failures, self._random, retry_after, planned)
         self._earliest = now + delay
         return delay
 

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from binance_spot import _backoff
 from binance_spot._redact import MASK
 from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
 from binance_spot.settings import seconds
+from binance_spot.stream._background import Call
 from binance_spot.stream._core import MAX_CONNECTION_AGE, Supervisor, websocket_urls
 from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, token_lifetime
 from binance_spot.stream._reconnect import Reconnector, RenewalBudget
@@ -30,17 +32,16 @@ __all__ = [
     "connect_failed",
     "fatal",
     "renew_failed",
+    "renewal_frames",
     "retry_after",
+    "risk_parts",
+    "user_data_parts",
 ]
 
 logger = logging.getLogger("binance_spot.stream")
 
 #: Seconds to wait for the first subscription before ``start()`` gives up.
 OPEN_TIMEOUT = 10.0
-#: While the stream is closing: how long to wait for the unsubscribe to be confirmed.
-UNSUBSCRIBE_TIMEOUT = 0.5
-#: The longest the network side waits before looking at ``close()`` again.
-POLL = 0.05
 #: The largest ``max_queue``: 10 million events are already gigabytes.
 MAX_QUEUE = 10_000_000
 
@@ -74,8 +75,8 @@ def fatal(exc: BaseException) -> bool:
 
 
 def retry_after(exc: BaseException) -> float:
-    value = getattr(exc, "retry_after", None)
-    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
+    """The wait a REST error carries (``Retry-After`` of a 429/418), read by the one policy."""
+    return _backoff.server_wait(getattr(exc, "retry_after", None))
 
 
 def connect_failed(exc: Exception, supervisor: Supervisor) -> None:
@@ -86,13 +87,26 @@ def connect_failed(exc: Exception, supervisor: Supervisor) -> None:
     supervisor.lost(time.monotonic(), time.time(), "connect_failed", retry_after(exc))
 
 
-def renew_failed(exc: Exception, session: Any) -> None:
+def renew_failed(exc: Exception, supervisor: Supervisor) -> None:
     """Creating the next token failed: raise if retrying cannot help, else try again soon
     (after the ``Retry-After`` of a 429/418, as a reconnect would)."""
     if fatal(exc):
         raise exc
     logger.warning("creating the next listen token failed, will retry: %s: %s", type(exc).__name__, exc)
-    session.renew_failed(time.monotonic(), retry_after(exc))
+    supervisor.renew_failed(time.monotonic(), retry_after(exc))
+
+
+def renewal_frames(call: Call[Credential] | None, supervisor: Supervisor) -> list[str] | None:
+    """None while the next token's call runs; once it returned, the frames to send: the
+    renewal, or none after a failure that retrying can fix (a fatal one is raised)."""
+    if call is None or not call.done.is_set():
+        return None
+    try:
+        credential = call.result()
+    except Exception as exc:
+        renew_failed(exc, supervisor)
+        return []
+    return supervisor.renewed(credential, time.monotonic())
 
 
 def websocket_url(setting: str, url: object) -> str:
@@ -133,7 +147,8 @@ class Settings:
         self.risk_url = websocket_url("risk_url", risk_url or risk).rstrip("/")
 
     def supervisor(self, new_session: Callable[[], Any]) -> Supervisor:
-        return Supervisor(new_session, Reconnector(self.backoff, random.random), self.max_connection_age)
+        reconnector = Reconnector(self.backoff, random.random)
+        return Supervisor(new_session, reconnector, self.max_connection_age, self.max_queue)
 
 
 class TokenSource:
@@ -152,7 +167,7 @@ class TokenSource:
         self.on_new_key: Callable[[], None] | None = None
 
     def new_session(self) -> UserDataSession:
-        return UserDataSession(self.renew_before, self.budget)
+        return UserDataSession(self.renew_before, self.budget, random.random)
 
     def start(self) -> None:
         """Nothing to keep alive: each token is replaced, never extended."""
@@ -232,3 +247,24 @@ class RiskKeySource:
 
 #: Where a stream's credentials come from.
 Source = TokenSource | RiskKeySource
+
+
+def user_data_parts(
+    api_client: Any,
+    symbol: str | None = None,
+    *,
+    token_validity: float = 86400.0,
+    renew_before: float = 600.0,
+    **options: Any,
+) -> tuple[Settings, TokenSource, str]:
+    """The pieces of a user-data stream; ``options`` are ``Settings``' (an unknown one is a TypeError)."""
+    settings = Settings(api_client, **options)
+    return settings, TokenSource(api_client, symbol, token_validity, renew_before), settings.ws_url
+
+
+def risk_parts(
+    api_client: Any, *, keepalive_interval: float = 1800.0, **options: Any
+) -> tuple[Settings, RiskKeySource, str]:
+    """The pieces of a risk stream; ``options`` are ``Settings``'."""
+    settings = Settings(api_client, **options)
+    return settings, RiskKeySource(api_client, keepalive_interval), settings.risk_url

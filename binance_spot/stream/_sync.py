@@ -1,7 +1,12 @@
-"""The blocking driver on ``websockets``' sync client: the consumer reads the connection while
-it waits in ``get()`` (``_link``), a network thread connects, reconnects and reads while the
-consumer is away; the bounded ``Mailbox`` holds what the consumer has not taken yet. Every
-decision is the sans-I/O ``Supervisor``'s."""
+"""The blocking driver on ``websockets``' sync client; ``_async`` mirrors it function by function.
+
+It holds no decision: it asks the sans-I/O ``Supervisor`` for the next ``Step`` and does it.
+One sync twist, for speed: a consumer waiting in ``get()`` executes the steps itself (it reads
+the connection, so an event reaches it without a hand-over between threads, the raw client's
+path); while the consumer is away (busy for more than ``GRACE``, or not iterating) the
+network thread executes them, into the bounded ``Mailbox``, so renewals stay on time and
+nothing waits in the kernel. ``_lock`` decides who steps.
+"""
 
 import logging
 import threading
@@ -9,33 +14,26 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from binance_spot.stream._core import Session
-from binance_spot.stream._link import Link
+from binance_spot.stream._background import Call
+from binance_spot.stream._core import COLLECT, END, POLL, READ, RENEW, UNSUBSCRIBE, Step
 from binance_spot.stream._mailbox import Mailbox
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
-    POLL,
     WEBSOCKETS_LOGGER,
     Settings,
     Source,
     connect_failed,
+    renewal_frames,
 )
-from binance_spot.stream.errors import StreamClosed, StreamError, require_websockets
-from binance_spot.stream.event import Event
+from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
+from binance_spot.stream.event import Event, Gap
 
-__all__ = ["StreamClosed", "SyncStream"]
+__all__ = ["SyncStream"]
 
 logger = logging.getLogger("binance_spot.stream")
 
 #: How long a consumer may be away from ``get()`` before the network thread reads for it.
 GRACE = 0.005
-
-
-class _End:
-    """Marks the end of the events: after ``close()`` (error None) or a fatal error."""
-
-    def __init__(self, error: BaseException | None) -> None:
-        self.error = error
 
 
 class SyncStream:
@@ -45,16 +43,22 @@ class SyncStream:
         require_websockets()
         self._settings, self._source, self._base = settings, source, base_url
         self._supervisor = settings.supervisor(source.new_session)
-        self._mailbox = Mailbox(settings.max_queue)
+        self._mailbox = Mailbox()
         self._closing = threading.Event()
         self._ready = threading.Event()
-        self._new_key = threading.Event()
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
-        self._link: Link | None = None
-        self._reading = False  # the consumer waits in get() and reads the connection itself
+        self._lock = threading.Lock()  # held by whichever thread executes a step
+        self._open: tuple[Any, threading.Event] | None = None  # (socket, ended) while connected
+        self._end = Step(END, reason="connection_lost")
+        self._failure: BaseException | None = None
+        self._renewal: Call[Credential] | None = None
+        self._reading = False  # the consumer waits in get() and steps itself
         self._left_at = 0.0  # when it last left get()
-        source.on_new_key = self._new_key.set
+        source.on_new_key = self._supervisor.key_changed
+        from websockets.exceptions import ConnectionClosed  # once here: a lazy name in websockets
+
+        self._closed = ConnectionClosed
 
     def __repr__(self) -> str:
         state = "closed" if self._closing.is_set() else "open" if self._thread else "new"
@@ -94,7 +98,8 @@ class SyncStream:
     def close(self) -> None:
         """End iteration now, unsubscribe, close the socket; from any thread, returns within ~1 s."""
         self._closing.set()
-        self._mailbox.put(_End(None))
+        self._supervisor.close()
+        self._mailbox.put(End(None))
         self._ready.set()  # a start() waiting for the subscription returns now
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -113,32 +118,34 @@ class SyncStream:
             finally:
                 self._reading = False
                 self._left_at = time.monotonic()
-        if isinstance(item, _End):
+        if type(item) is End:
             self._mailbox.push_front(item)
             raise item.error or StreamClosed("the stream is closed")
         return item  # type: ignore[no-any-return]
 
     def _read(self, timeout: float | None) -> Any:
-        """Read the connection in this thread until an item is queued (see ``_link``)."""
+        """Step in this thread until an item is queued; between connections, wait for one
+        (called with the mailbox empty)."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        mailbox = self._mailbox
         while True:
-            item = self._mailbox.pop()
-            if item is not None:
-                return item
             left = POLL if deadline is None else min(POLL, deadline - time.monotonic())
             if left <= 0:
                 raise TimeoutError(f"no event within {timeout} s")
-            link = self._link
-            if link is None or link.done.is_set():  # between connections: the network thread delivers
+            connection = self._open
+            if connection is None or connection[1].is_set():  # the network thread delivers
                 try:
-                    return self._mailbox.get(left)
+                    return mailbox.get(left)
                 except TimeoutError:
                     continue
-            if link.lock.acquire(timeout=left):
+            if self._lock.acquire(timeout=left):
                 try:
-                    link.step(left)
+                    self._step(connection, left)
                 finally:
-                    link.lock.release()
+                    self._lock.release()
+            item = mailbox.pop()
+            if item is not None:
+                return item
 
     def __iter__(self) -> Iterator[Event]:
         while True:
@@ -154,7 +161,7 @@ class SyncStream:
             self._loop()
         except BaseException as exc:  # a fatal error reaches the consumer, never a log only
             self._error = exc
-            self._mailbox.put(_End(exc))
+            self._mailbox.put(End(exc))
         finally:
             self._ready.set()
             if self._closing.is_set():  # a credential made while close() ran is closed too
@@ -164,63 +171,114 @@ class SyncStream:
         from websockets.sync.client import connect
 
         supervisor = self._supervisor
-        while not self._closing.is_set():
-            while len(self._mailbox) > self._mailbox.capacity // 2:
-                if self._closing.wait(0.01):
+        while not supervisor.closing:
+            at = supervisor.connect_at(time.monotonic(), len(self._mailbox))
+            if at > time.monotonic():
+                if self._closing.wait(at - time.monotonic()):
                     return
-            if self._closing.wait(max(0.0, supervisor.connect_at(time.monotonic()) - time.monotonic())):
-                return
+                continue
             session = supervisor.connecting(time.monotonic())
-            self._new_key.clear()
             try:
                 credential = self._source()
                 url = session.url(self._base, credential)
                 ws = connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2, logger=WEBSOCKETS_LOGGER)
             except Exception as exc:
-                if self._closing.is_set():
+                if supervisor.closing:
                     return
                 connect_failed(exc, supervisor)
                 continue
             with ws:
-                reason, wait = self._serve(ws, session, credential)
-            if reason is None:
+                end = self._serve(ws, credential)
+            if end.reason is None:
                 return
-            logger.info("stream interrupted (%s); reconnecting with a new credential", reason)
-            supervisor.lost(time.monotonic(), time.time(), reason, wait)
+            logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
+            supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
 
-    def _serve(self, ws: Any, session: Session, credential: Credential) -> tuple[str | None, float]:
-        """Run one connection; (reason it ended, seconds the server asked to wait), None when closed.
-
-        The consumer reads while it waits in ``get()``; this thread reads only when the
-        consumer has been away longer than ``GRACE`` (busy, or not iterating at all).
-        """
-        from websockets.exceptions import ConnectionClosed
-
-        frames, events = self._supervisor.opened(credential, time.monotonic(), time.time())
+    def _serve(self, ws: Any, credential: Credential) -> Step:
+        """Run one connection until the supervisor ends it; the consumer steps while it waits
+        in ``get()``, this thread only when the consumer has been away longer than ``GRACE``."""
+        supervisor = self._supervisor
+        frames, events = supervisor.opened(credential, time.monotonic(), time.time())
         try:
             for frame in frames:
                 ws.send(frame)
-        except ConnectionClosed:
-            return "connection_lost", 0.0
+        except self._closed:
+            return supervisor.dropped()
         for event in events:
             self._mailbox.put(event)
-        if self._supervisor.live_once:
+        if supervisor.live_once:
             self._ready.set()
-        link = Link(
-            ws, session, self._supervisor, self._mailbox, self._source, (self._closing, self._new_key, self._ready)
-        )
-        self._link = link
+        ended = threading.Event()
+        self._renewal, self._failure = None, None
+        self._open = connection = (ws, ended)
         try:
-            while not link.done.is_set():
+            while not ended.is_set():
                 if self._reading:
-                    link.done.wait(POLL)  # the consumer reads; look again now and then
+                    ended.wait(POLL)  # the consumer steps; look again now and then
                 elif time.monotonic() - self._left_at < GRACE:
-                    link.done.wait(GRACE)  # it just took an event: it may be back at once
+                    ended.wait(GRACE)  # it just took an event: it may be back at once
                 else:
-                    with link.lock:
-                        link.step(POLL)
+                    with self._lock:
+                        self._step(connection, POLL)
         finally:
-            self._link = None
-        if link.error is not None:
-            raise link.error
-        return link.outcome
+            self._open = None
+        if self._failure is not None:
+            raise self._failure
+        return self._end
+
+    def _step(self, connection: tuple[Any, threading.Event], timeout: float) -> None:
+        """Execute one step (with ``_lock`` held); record how the connection ended, if it did."""
+        ws, ended = connection
+        if ended.is_set():
+            return
+        supervisor = self._supervisor
+        now = time.monotonic()
+        try:
+            step = supervisor.step(now)
+            end = self._execute(ws, step, min(timeout, step.until - now))
+        except self._closed:  # while receiving or sending: the same loss
+            end = supervisor.dropped()
+        except BaseException as exc:
+            if supervisor.closing:  # nothing left to protect: the socket closes anyway
+                logger.debug("unsubscribe not confirmed: %s", exc)
+                end = Step(END)
+            else:  # fatal: the network thread raises it to the consumer
+                self._failure, end = exc, Step(END, reason="fatal")
+        if end is not None:
+            self._end = end
+            ended.set()
+
+    def _execute(self, ws: Any, step: Step, wait: float) -> Step | None:
+        """Do what ``step`` asks (reading for ``wait`` seconds at most); the step itself when it
+        ends the connection."""
+        supervisor = self._supervisor
+        action = step.action
+        if action is READ:
+            try:
+                text = ws.recv(timeout=max(0.0, wait))
+            except TimeoutError:
+                return None
+            mailbox = self._mailbox
+            events = supervisor.receive(text, time.monotonic(), time.time(), len(mailbox))
+            for event in events:
+                mailbox.put(event)
+            if (not events or type(events[0]) is Gap) and supervisor.live_once:
+                self._ready.set()
+        elif action is RENEW:  # never in the reading thread: a hanging token call cannot delay close()
+            self._renewal = Call(self._source, "listen token")
+        elif action is COLLECT:
+            self._collect(ws)
+        elif action is UNSUBSCRIBE:
+            for frame in supervisor.unsubscribe(time.monotonic()):
+                ws.send(frame)
+        else:
+            return step
+        return None
+
+    def _collect(self, ws: Any) -> None:
+        """Send what the token call asks for once it returned (see ``renewal_frames``)."""
+        frames = renewal_frames(self._renewal, self._supervisor)
+        if frames is not None:
+            self._renewal = None
+            for frame in frames:
+                ws.send(frame)

@@ -1,8 +1,9 @@
-"""Errors of the streams (defined with the package's whole tree in ``binance_spot.exceptions``)."""
+"""Errors of the streams (defined with the package's whole tree in ``binance_spot.exceptions``),
+and the marker that carries the end of a stream, or its fatal error, to the consumer."""
 
 from binance_spot.exceptions import InvalidListenToken, StreamClosed, StreamError, StreamRequestError
 
-__all__ = ["InvalidListenToken", "StreamClosed", "StreamError", "StreamRequestError", "require_websockets"]
+__all__ = ["End", "InvalidListenToken", "StreamClosed", "StreamError", "StreamRequestError", "require_websockets"]
 
 INSTALL_HINT = "pip install 'binance_spot[stream]'"
 
@@ -13,3 +14,10 @@ def require_websockets() -> None:
         import websockets  # noqa: F401
     except ImportError as exc:
         raise ImportError(f"the streams need the websockets package: {INSTALL_HINT}") from exc
+
+
+class End:
+    """Queued after the last event: after ``close()`` (``error`` None) or a fatal error."""
+
+    def __init__(self, error: BaseException | None) -> None:
+        self.error = error
