@@ -8,12 +8,15 @@ Steps (one call at a time, each answer may add calls):
    final state. Each order the exchange says filled more than the user was told:
    ``trades`` for just that order (never on the first snapshot: fills before it are
    history).
-3. Resync only: orders placed and filled entirely while blind. The assets whose free or
+3. After a gap only: orders placed and filled entirely while blind. The assets whose free or
    locked differ between the view at the gap and the new snapshot; the symbols pairing two
    such assets (``allPairs``, asked once and cached; an isolated account's own pair);
    ``trades`` for each from ``lost_at - margin`` to the snapshot (in windows under 24 h,
    paged by ``fromId``), ``order`` for each order id found there that is not known, and
-   ``open_orders`` for such symbols not known yet.
+   ``open_orders`` for such symbols not known yet. When the view's last snapshot may itself
+   have been taken blind (``lost_at`` not after it, or no snapshot yet), the diff proves
+   nothing: every known symbol is a candidate too. A first snapshot a gap interrupted
+   ends with a ``Resync`` report instead of ``Live``.
 4. Balance events that arrived while the account call was out are judged against its
    window once it answers; one found ambiguous retakes the account (``max_retakes`` in a
    row at the floor, then at the backoff's pace: an ambiguous view stays stale, it never
@@ -70,6 +73,7 @@ class Sync:
         self.reason, self.lost_at, self.resumed_at = reason, lost_at, resumed_at
         self.first, self.account_only = first, account_only
         self.old_balances = books.balances.view()
+        self.old_snapshot_ms = books.snapshot_ms
         self.calls: list[Call] = []
         self.retakes = 0
         self.missed: list[Fill] = []
@@ -83,7 +87,7 @@ class Sync:
         self.held: list[tuple[Event, bool]] = []  # balance events while the account is out
         self.ambiguous = False
         self.snapshot: dict[str, Balance] = {}
-        self._searched = self.first or self.account_only
+        self._searched = self.account_only or self.lost_at is None
         self._asked: set[tuple[str, str, int]] = set()
         self._sent_ms = 0
         self._account_sent = False
@@ -246,9 +250,12 @@ class Sync:
     def _search(self, pairs: dict[str, tuple[str, str]]) -> None:
         changed = changed_assets(self.old_balances, self.snapshot)
         known = self.known_symbols()
+        candidates = {s for s, (base, quote) in pairs.items() if base in changed and quote in changed}
+        if self.old_snapshot_ms is None or (self.lost_at or 0) <= self.old_snapshot_ms + self.settings.skew_ms:
+            candidates |= known  # the old view's snapshot may have been taken blind: no diff to trust
         start = (self.lost_at or 0) - self.settings.margin_ms
         end = (self.books.snapshot_ms or 0) + self.settings.skew_ms
-        for symbol in sorted(s for s, (base, quote) in pairs.items() if base in changed and quote in changed):
+        for symbol in sorted(candidates):
             if symbol not in known:
                 self.queue.append(make("open_orders", {"symbol": symbol, **self._params()}))
             for begin in range(start, end + 1, DAY_MS):
@@ -270,7 +277,7 @@ class Sync:
         return sum(c.weight for c in self.calls)
 
     def report(self) -> Change:
-        if self.first:
+        if self.first and self.lost_at is None:
             return Live(self.weight(), tuple(self.calls))
         return Resync(
             reason=self.reason,
