@@ -35,7 +35,8 @@ class Pacer:
         self._first, self._cap, self._random = backoff_first, backoff_cap, random
         self._spent: deque[tuple[float, int]] = deque()
         self._last_sent: float | None = None
-        self._last_resync: float | None = None
+        self._last_resync: float | None = None  # when the last resync's first call went
+        self._resync_pending = False
         self._not_before = float("-inf")
         self.failures = 0
 
@@ -58,6 +59,8 @@ class Pacer:
             self._spent.popleft()
         self._spent.append((now, weight))
         self._last_sent = now
+        if self._resync_pending:
+            self._resync_pending, self._last_resync = False, now
 
     def succeeded(self) -> None:
         self.failures = 0
@@ -70,6 +73,6 @@ class Pacer:
 
     def resync_starts(self, now: float) -> None:
         """A resync (re)starts: its first call waits for the resync floor."""
-        start = now if self._last_resync is None else max(now, self._last_resync + self.resync_floor)
-        self._last_resync = start
-        self._not_before = max(self._not_before, start)
+        self._resync_pending = True
+        if self._last_resync is not None:
+            self._not_before = max(self._not_before, self._last_resync + self.resync_floor)

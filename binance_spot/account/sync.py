@@ -10,7 +10,8 @@ Steps (one call at a time, each answer may add calls):
    history).
 3. After a gap only: orders placed and filled entirely while blind. The assets whose free or
    locked differ between the view at the gap and the new snapshot; the symbols pairing two
-   such assets (``allPairs``, asked once and cached; an isolated account's own pair);
+   such assets (``allPairs``, asked once and cached, and only when two assets changed; an
+   isolated account's own pair);
    ``trades`` for each from ``lost_at - margin`` to the snapshot (in windows under 24 h,
    paged by ``fromId``), ``order`` for each order id found there that is not known, and
    ``open_orders`` for such symbols not known yet. When the view's last snapshot may itself
@@ -237,18 +238,18 @@ class Sync:
 
     def _next_step(self) -> None:
         if not self._searched:
-            if self.books.pairs is None:
+            changed = changed_assets(self.old_balances, self.snapshot)
+            if self.books.pairs is None and len(changed) > 1:
                 self.queue.append(make("all_pairs"))
                 return
             self._searched = True
-            self._search(self.books.pairs)
+            self._search(changed, self.books.pairs or {})
         if not self.queue and self.ambiguous:
             self.ambiguous = False
             self.retakes += 1
             self.queue.append(self._account_call())
 
-    def _search(self, pairs: dict[str, tuple[str, str]]) -> None:
-        changed = changed_assets(self.old_balances, self.snapshot)
+    def _search(self, changed: set[str], pairs: dict[str, tuple[str, str]]) -> None:
         known = self.known_symbols()
         candidates = {s for s, (base, quote) in pairs.items() if base in changed and quote in changed}
         if self.old_snapshot_ms is None or (self.lost_at or 0) <= self.old_snapshot_ms + self.settings.skew_ms:
