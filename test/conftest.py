@@ -84,7 +84,7 @@ def _hypothesis_profiles() -> None:
     from hypothesis import settings
 
     settings.register_profile("default", max_examples=150, deadline=None)
-    settings.register_profile("ci", max_examples=2000, deadline=None)
+    settings.register_profile("ci", max_examples=1000, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

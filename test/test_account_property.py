@@ -8,6 +8,7 @@ the view must equal the exchange and every fill must have been reported exactly 
 No sockets, no clock: time is a number the machine moves.
 """
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -71,7 +72,7 @@ Operation = Place | Trade | Cancel | Transfer | Borrow
 operations = st.one_of(
     st.builds(
         Place, st.sampled_from(sorted(PAIRS)), st.sampled_from(["BUY", "SELL"]), st.integers(1, 4), st.integers(1, 3)
-    ),  # fmt: skip
+    ),
     st.builds(Trade, st.integers(0, 3), st.integers(1, 4)),
     st.builds(Cancel, st.integers(0, 3)),
     st.builds(Transfer, st.sampled_from(ASSETS), st.sampled_from([-5, -1, 1, 5])),
@@ -296,7 +297,7 @@ class AccountMachine(RuleBasedStateMachine):
         """No call faster than the floor or over the budget; no fill twice; and with everything
         delivered and nothing out, a view that says it is not stale is exact."""
         times = [t for t, _ in self.sent]
-        assert all(b - a >= FLOOR - 1e-9 for a, b in zip(times, times[1:])), times
+        assert all(b - a >= FLOOR - 1e-9 for a, b in itertools.pairwise(times)), times
         for i, (t, _) in enumerate(self.sent):
             minute = [c.weight for u, c in self.sent[i:] if u < t + 60]
             assert sum(minute) <= BUDGET or len(minute) == 1

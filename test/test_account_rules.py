@@ -1,5 +1,6 @@
 """The account core's rules one by one, with hand-made events and answers (manual time)."""
 
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -194,7 +195,7 @@ def test_ambiguity_that_stays_keeps_the_view_stale_and_slows_down() -> None:
         if n == 0:
             driver.reply(driver.send(), [])
         assert driver.core.stale
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert gaps[-1] > gaps[-2] > gaps[0]  # past max_retakes: the backoff's pace, growing
 
 
@@ -339,7 +340,7 @@ def test_trades_windows_stay_under_a_day() -> None:
             windows.append((call.params["startTime"], call.params["endTime"]))
         driver.reply(call, {"account": account(BTC="2", USDT="90"), "all_pairs": pairs}.get(call.kind, []))
     assert len(windows) == 3 and all(0 <= int(b) - int(a) < DAY_MS for a, b in windows)
-    assert all(int(b) + 1 == int(c) for (_, b), (c, _) in zip(windows, windows[1:]))
+    assert all(int(b) + 1 == int(c) for (_, b), (c, _) in itertools.pairwise(windows))
 
 
 # -- failures and pace
@@ -380,7 +381,7 @@ def test_repeated_gaps_are_coalesced_and_resyncs_keep_their_floor() -> None:
         call = driver.send()
         starts.append(driver.now)
         assert call.kind == "account"
-    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(starts, starts[1:]))
+    assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(starts))
 
 
 def test_weight_per_minute_stays_under_the_budget() -> None:

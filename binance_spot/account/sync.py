@@ -8,25 +8,27 @@ Steps (one call at a time, each answer may add calls):
    final state. Each order the exchange says filled more than the user was told:
    ``trades`` for just that order (never on the first snapshot: fills before it are
    history).
-3. After a gap only: orders placed and filled entirely while blind. The assets whose free or
-   locked differ between the view at the gap and the new snapshot; the symbols pairing two
-   such assets (``allPairs``, asked once and cached, and only when two assets changed; an
-   isolated account's own pair);
-   ``trades`` for each from ``lost_at - margin`` to the snapshot (in windows under 24 h,
-   paged by ``fromId``), ``order`` for each order id found there that is not known, and
-   ``open_orders`` for such symbols not known yet. When the view's last snapshot may itself
-   have been taken blind (``lost_at`` not after it, or no snapshot yet), the diff proves
-   nothing: every known symbol is a candidate too. A first snapshot a gap interrupted
-   ends with a ``Resync`` report instead of ``Live``.
+3. After a gap: orders placed and filled entirely while blind. Candidates are the symbols
+   pairing two assets whose free or locked differ between the view at the gap and the new
+   snapshot (pairs from ``allPairs``, asked once per view and only when two assets changed;
+   an isolated account's own pair), plus every known symbol when the view's last snapshot
+   may itself have been taken blind (``lost_at`` not after it): then the diff proves
+   nothing. For each: ``trades`` from ``lost_at - margin`` to the snapshot (windows under
+   24 h; a full page goes on by ``fromId``, assuming Binance gives a window's oldest trades
+   first), ``order`` for each order found there that is not known, and ``open_orders``
+   if the symbol was not known (orders placed while blind and still open).
 4. Balance events that arrived while the account call was out are judged against its
    window once it answers; one found ambiguous retakes the account (``max_retakes`` in a
    row at the floor, then at the backoff's pace: an ambiguous view stays stale, it never
    guesses).
 
-Weight of a resync: 10 (account) + 10 x known symbols (open orders) + 1 (``allPairs``,
-once per view) + 20 x orders that vanished or filled while blind (``order`` + ``trades``)
-+ 10 x candidate symbols x days blind (``trades``) + 10 per order found there + 10 x
-new candidate symbols (open orders) + 10 x account retakes.
+A first snapshot that a gap interrupted ends with a ``Resync`` report instead of ``Live``.
+
+Weight of a resync (every call carries its own): 10 (account) + 10 x known symbols (open
+orders) + 1 (``allPairs``, once per view) + 20 x orders that vanished or filled while
+blind (``order`` + ``trades``) + 10 x candidate symbols x started days blind (``trades``)
++ 10 x orders found only there (``order``) + 10 x candidates not known before (open
+orders) + 10 x account retakes. A resync that finds nothing costs 10 + 10 x symbols.
 """
 
 from collections import deque
