@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import settings
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -69,11 +69,16 @@ class Borrow:
 
 Operation = Place | Trade | Cancel | Transfer | Borrow
 
+places = st.builds(
+    Place, st.sampled_from(sorted(PAIRS)), st.sampled_from(["BUY", "SELL"]), st.integers(1, 4), st.integers(1, 3)
+)
+trades = st.builds(Trade, st.integers(0, 3), st.integers(1, 4))
+# Orders and their fills most of all: they make the fills a resync must find.
 operations = st.one_of(
-    st.builds(
-        Place, st.sampled_from(sorted(PAIRS)), st.sampled_from(["BUY", "SELL"]), st.integers(1, 4), st.integers(1, 3)
-    ),
-    st.builds(Trade, st.integers(0, 3), st.integers(1, 4)),
+    places,
+    trades,
+    places,
+    trades,
     st.builds(Cancel, st.integers(0, 3)),
     st.builds(Transfer, st.sampled_from(ASSETS), st.sampled_from([-5, -1, 1, 5])),
     st.builds(Borrow, st.sampled_from(ASSETS), st.sampled_from([-3, -1, 1, 3])),
@@ -90,6 +95,12 @@ class Exchange:
         self.orders: dict[int, dict[str, Any]] = {}
         self.trades: list[dict[str, Any]] = []
         self._ids = 100
+        self.past: list[tuple[int, dict[str, tuple[Decimal, Decimal]]]] = []  # (time, locked and borrowed)
+
+    def held_since(self, t: int) -> dict[str, set[tuple[Decimal, Decimal]]]:
+        """Per asset, every (locked, borrowed) it held from time ``t`` on."""
+        first = max([i for i, (u, _) in enumerate(self.past) if u <= t], default=0)
+        return {a: {state[a] for _, state in self.past[first:]} for a in ASSETS}
 
     def open_orders(self, symbol: str | None = None) -> list[dict[str, Any]]:
         return [dict(o) for o in self.orders.values()
@@ -134,6 +145,13 @@ class Exchange:
 
     def do(self, op: Operation, t: int) -> list[dict[str, Any]]:
         """Apply ``op`` at exchange time ``t``: the events it sends (none if it is refused)."""
+        if not self.past:
+            self.past.append((0, {a: (self.locked[a], self.borrowed[a]) for a in ASSETS}))
+        events = self._do(op, t)
+        self.past.append((t, {a: (self.locked[a], self.borrowed[a]) for a in ASSETS}))
+        return events
+
+    def _do(self, op: Operation, t: int) -> list[dict[str, Any]]:
         if isinstance(op, Place):
             base, quote = PAIRS[op.symbol]
             asset, amount = (quote, Decimal(op.qty * op.price)) if op.side == "BUY" else (base, Decimal(op.qty))
@@ -218,18 +236,31 @@ class AccountMachine(RuleBasedStateMachine):
         self.out: Call | None = None
         self.sent: list[tuple[float, Call]] = []
         self.fills: list[Fill] = []
+        self.resyncs = 0
         self.core = AccountCore(symbols=PAIRS, floor=FLOOR, budget=BUDGET, random=lambda: 0.5)
+        self.history = 0  # trades before the view: never to be reported
+        self.known = dict.fromkeys(ASSETS, 0)  # the newest exchange time the core was told, per asset
 
-    @initialize(skew=st.integers(-400, 400), limit=st.sampled_from([2, 1000]))
-    def start(self, skew: int, limit: int) -> None:
+    @initialize(
+        skew=st.integers(-400, 400), limit=st.sampled_from([2, 1000]), before=st.lists(st.one_of(places, trades))
+    )
+    def start(self, skew: int, limit: int, before: list[Operation]) -> None:
+        """Orders placed and filled before the view began, then the view subscribes."""
         self.skew = skew
-        self.core = AccountCore(symbols=PAIRS, floor=FLOOR, budget=BUDGET, trades_limit=limit, random=lambda: 0.5)
+        for i, op in enumerate(before):
+            self.exchange.do(op, self.wall + skew - 10_000 + i)
+        self.history = len(self.exchange.trades)
+        self.core = AccountCore(symbols=PAIRS, floor=FLOOR, budget=BUDGET, trades_limit=limit, random=lambda: 0.5,
+                                since_ms=self.wall)  # fmt: skip
 
     @property
     def wall(self) -> int:
         return BASE_MS + round(self.now * 1000)
 
     def _feed(self, item: Event) -> None:
+        if isinstance(item, OutboundAccountPosition):
+            for b in item.balances:
+                self.known[b.asset] = max(self.known[b.asset], item.last_update_time)
         self._take(self.core.receive(item, self.now, self.wall))
 
     def _take(self, changes: list[Any]) -> None:
@@ -237,14 +268,17 @@ class AccountMachine(RuleBasedStateMachine):
             if isinstance(change, Fill):
                 self.fills.append(change)
             elif isinstance(change, Resync):
+                self.resyncs += 1
                 self.fills.extend(change.missed_fills)
 
-    @rule(op=operations, ms=st.integers(1, 50))
-    def happen(self, op: Operation, ms: int) -> None:
-        self.now += ms / 1000
-        events = self.exchange.do(op, self.wall + self.skew)
-        if self.blind_since is None:
-            self.wire.extend(events)
+    @rule(ops=st.lists(operations, min_size=1, max_size=4), ms=st.integers(1, 50))
+    def happen(self, ops: list[Operation], ms: int) -> None:
+        """A few changes on the exchange, ``ms`` apart."""
+        for op in ops:
+            self.now += ms / 1000
+            events = self.exchange.do(op, self.wall + self.skew)
+            if self.blind_since is None:
+                self.wire.extend(events)
 
     @rule(count=st.integers(1, 6), reverse=st.booleans(), twice=st.booleans())
     def deliver(self, count: int, reverse: bool, twice: bool) -> None:
@@ -290,7 +324,10 @@ class AccountMachine(RuleBasedStateMachine):
         if failure is not None:
             self.core.fail(call, Refused(failure, retry_after), self.now)
         else:
+            taken = self.core.view.snapshot_ms
             self._take(self.core.answer(call, self.exchange.answer(call), self.now, self.wall))
+            if call.kind == "account" and self.core.view.snapshot_ms != taken:
+                self.known = dict.fromkeys(ASSETS, self.wall + self.skew)
 
     @invariant()
     def holds(self) -> None:
@@ -305,6 +342,12 @@ class AccountMachine(RuleBasedStateMachine):
         assert all(n == 1 for n in seen.values()), seen.most_common(3)
         if not self.core.stale and not self.wire and self.blind_since is None and self.out is None:
             self.check_view()
+        if not self.core.stale:  # never older than what the core was told
+            view = self.core.view.balances
+            for asset, t in self.known.items():
+                if asset in view:
+                    held = self.exchange.held_since(t)[asset]
+                    assert (view[asset].locked, view[asset].borrowed) in held, (asset, t, held)
 
     def check_view(self) -> None:
         view = self.core.view
@@ -330,9 +373,12 @@ class AccountMachine(RuleBasedStateMachine):
             self.rest(None, None)
         assert not self.core.stale
         self.check_view()
+        event(f"fills: {min(len(self.exchange.trades), 5)}")
+        event(f"resync reports: {min(self.resyncs, 3)}")
         reported = {(f.symbol, f.trade_id): f for f in self.fills}
-        assert sorted(reported) == sorted((t["symbol"], t["id"]) for t in self.exchange.trades)
-        for t in self.exchange.trades:
+        news = self.exchange.trades[self.history :]
+        assert sorted(reported) == sorted((t["symbol"], t["id"]) for t in news)
+        for t in news:
             f = reported[(t["symbol"], t["id"])]
             assert (f.order_id, f.price, f.qty, f.time) == (t["orderId"], Decimal(t["price"]), Decimal(t["qty"]),
                                                              t["time"])  # fmt: skip

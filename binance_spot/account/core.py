@@ -45,7 +45,9 @@ class AccountCore:
     first snapshot asks once without ``symbol``, charged ``open_orders_all_weight``).
     ``skew_ms``: the clock-skew tolerance around a snapshot's window. ``floor``: seconds
     between calls; ``resync_floor``: between resync starts; ``budget``: weight per minute.
-    ``margin_ms``: how far before ``lost_at`` a resync looks for trades.
+    ``margin_ms``: how far before ``lost_at`` a resync looks for trades. ``since_ms``: when
+    the subscription began (local wall ms): trades before it are history, never reported
+    (default: the first ``wall_ms`` the core is given).
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class AccountCore:
         random: Callable[[], float] = _random.random,
         fill_memory: int = 10_000,
         closed_memory: int = 10_000,
+        since_ms: int | None = None,
     ) -> None:
         self._settings = Settings(isolated_symbol, frozenset(symbols), skew_ms, margin_ms, trades_limit,
                                   open_orders_all_weight, max_retakes)  # fmt: skip
@@ -74,6 +77,8 @@ class AccountCore:
                             backoff_first=backoff_first, backoff_cap=backoff_cap, random=random)  # fmt: skip
         self._sync: Sync | None = Sync(self._books, self._settings, "start", None, None, first=True)
         self._view: AccountView | None = None
+        self._since_known = since_ms is not None
+        self._books.since_ms = since_ms or 0
 
     @property
     def view(self) -> AccountView:
@@ -90,6 +95,7 @@ class AccountCore:
 
     def next_call(self, now: float, wall_ms: int) -> Call | None:
         """The call to send now (it counts as sent), or None."""
+        self._first_seen(wall_ms)
         sync = self._sync
         if sync is None or sync.outstanding is not None or not sync.queue:
             return None
@@ -142,6 +148,7 @@ class AccountCore:
 
     def receive(self, item: Event, now: float, wall_ms: int) -> list[Change]:
         """A stream item: an event (other types are ignored) or a ``Gap``."""
+        self._first_seen(wall_ms)
         changes: list[Change] = []
         if isinstance(item, Gap):
             self._resync(item.reason, item.lost_at, item.resumed_at, now)
@@ -156,6 +163,10 @@ class AccountCore:
         self._view = None
         return changes
 
+    def _first_seen(self, wall_ms: int) -> None:
+        if not self._since_known:
+            self._since_known, self._books.since_ms = True, wall_ms
+
     def _execution(self, event: ExecutionReport) -> list[Change]:
         changes: list[Change] = []
         order = order_of_event(event)
@@ -163,7 +174,7 @@ class AccountCore:
             changes.append(OrderUpdate(order))
         fill = fill_of_event(event)
         if fill is not None and self._books.fills.first_time(fill.symbol, fill.trade_id):
-            self._books.orders.reported(fill)
+            self._books.orders.count(fill)
             changes.append(fill)
         return changes
 

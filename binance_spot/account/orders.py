@@ -1,5 +1,5 @@
 """The order book of one account: the open orders, the memory of closed ones, and per
-order how much of its filled quantity the user has been told about.
+order how much of its filled quantity is accounted for.
 
 One rule decides between two states of an order: the one with the greater ``Order.age``
 (transaction time, then filled quantity, then status rank) wins; an older or equal one is
@@ -7,10 +7,9 @@ ignored. It holds for stream events and REST answers alike (both carry the serve
 so arrival order and duplicates do not matter. A terminal state moves the order to the
 closed memory (bounded, oldest forgotten first), where it still wins against a late NEW.
 
-Filled quantity told: the first snapshot's ``executedQty`` of an order is history (its
-fills predate the view: a baseline, never reported), plus the fills reported since that
-are newer than the baseline's time. A resync asks for an order's trades only when the
-exchange says it filled more than that.
+Accounted for: the fills reported to the user, and those found to be older than the view
+(history, never reported). A resync asks for an order's trades only when the exchange
+says it filled more than that.
 """
 
 from collections import OrderedDict
@@ -27,8 +26,7 @@ class OrderBook:
         self._memory = closed_memory
         self.open: dict[OrderKey, Order] = {}
         self._closed: OrderedDict[OrderKey, Order] = OrderedDict()
-        self._told: dict[OrderKey, list[tuple[int, Decimal]]] = {}
-        self._baseline: dict[OrderKey, tuple[Decimal, int]] = {}
+        self._counted: dict[OrderKey, Decimal] = {}
 
     def get(self, key: OrderKey) -> Order | None:
         return self.open.get(key) or self._closed.get(key)
@@ -46,23 +44,17 @@ class OrderBook:
         self._closed[order.key] = order
         while len(self._closed) > self._memory:
             forgotten, _ = self._closed.popitem(last=False)
-            self._told.pop(forgotten, None)
-            self._baseline.pop(forgotten, None)
+            self._counted.pop(forgotten, None)
         return True
 
-    def reported(self, fill: Fill) -> None:
-        """Count a fill reported to the user against its order."""
-        self._told.setdefault((fill.symbol, fill.order_id), []).append((fill.time, fill.qty))
-
-    def baseline(self, order: Order) -> None:
-        """``order`` as the first snapshot shows it: what it filled so far is history."""
-        self._baseline[order.key] = (order.executed_qty, order.update_time)
+    def count(self, fill: Fill) -> None:
+        """Account for a fill (reported, or history) against its order; once per fill."""
+        key = (fill.symbol, fill.order_id)
+        self._counted[key] = self._counted.get(key, Decimal(0)) + fill.qty
 
     def missing_fills(self, order: Order) -> bool:
-        """Whether ``order`` has filled more than the user has been told about."""
-        qty, since = self._baseline.get(order.key, (Decimal(0), -1))
-        told = qty + sum((q for t, q in self._told.get(order.key, ()) if t > since), Decimal(0))
-        return order.executed_qty > told
+        """Whether ``order`` has filled more than is accounted for."""
+        return order.executed_qty > self._counted.get(order.key, Decimal(0))
 
     def symbols(self) -> set[str]:
         return {symbol for symbol, _ in self.open} | {symbol for symbol, _ in self._closed}

@@ -5,9 +5,9 @@ Steps (one call at a time, each answer may add calls):
 1. The account, and the open orders of every known symbol (without ``symbol`` only when
    none is known: the first snapshot of a cross margin account without ``symbols=``).
 2. Each order open here but absent from its symbol's open orders: ``order`` for its
-   final state. Each order the exchange says filled more than the user was told:
-   ``trades`` for just that order (never on the first snapshot: fills before it are
-   history).
+   final state. After a gap, each order the exchange says filled more than is accounted
+   for: ``trades`` for just that order. Trades older than the view (``since_ms`` less
+   the skew) are history: accounted for, never reported.
 3. After a gap: orders placed and filled entirely while blind. Candidates are the symbols
    pairing two assets whose free or locked differ between the view at the gap and the new
    snapshot (pairs from ``allPairs``, asked once per view and only when two assets changed;
@@ -67,6 +67,7 @@ class Books:
     fills: FillLedger
     pairs: dict[str, tuple[str, str]] | None = None
     snapshot_ms: int | None = None
+    since_ms: int = 0  # fills before it (less the skew) are history, never reported
 
 
 class Sync:
@@ -212,8 +213,6 @@ class Sync:
         book = self.books.orders
         for order in orders:
             known = book.get(order.key)
-            if self.first:
-                book.baseline(order)
             if not book.merge(order):
                 continue
             changes.append(OrderUpdate(order))
@@ -222,16 +221,18 @@ class Sync:
                     self.closed[order.key] = order
                 elif known is None:
                     self.opened[order.key] = order
-                if book.missing_fills(order):
-                    self._ask("trades", order.symbol, order.order_id)
+            if self.lost_at is not None and book.missing_fills(order):
+                self._ask("trades", order.symbol, order.order_id)
         return changes
 
     def _trades(self, call: Call, body: Any) -> None:
         fills = [fill_of_trade(item) for item in body]
+        history = self.books.since_ms - self.settings.skew_ms
         for fill in fills:
             if self.books.fills.first_time(fill.symbol, fill.trade_id):
-                self.missed.append(fill)
-                self.books.orders.reported(fill)
+                self.books.orders.count(fill)
+                if fill.time >= history:
+                    self.missed.append(fill)
             if self.books.orders.get((fill.symbol, fill.order_id)) is None:
                 self._ask("order", fill.symbol, fill.order_id)
         if len(fills) >= self.settings.trades_limit:
@@ -256,7 +257,7 @@ class Sync:
         candidates = {s for s, (base, quote) in pairs.items() if base in changed and quote in changed}
         if self.old_snapshot_ms is None or (self.lost_at or 0) <= self.old_snapshot_ms + self.settings.skew_ms:
             candidates |= known  # the old view's snapshot may have been taken blind: no diff to trust
-        start = (self.lost_at or 0) - self.settings.margin_ms
+        start = max((self.lost_at or 0) - self.settings.margin_ms, self.books.since_ms - self.settings.skew_ms)
         end = (self.books.snapshot_ms or 0) + self.settings.skew_ms
         for symbol in sorted(candidates):
             if symbol not in known:
