@@ -316,6 +316,10 @@ class AccountMachine(RuleBasedStateMachine):
     def rest(self, failure: int | None, retry_after: int | None) -> None:
         """Send the core's next call, or answer the one that is out (the exchange as it is now)."""
         if self.out is None:
+            wake = self.core.wake_at()  # the driver waits for it (the stream keeps going meanwhile)
+            if wake is None:
+                return
+            self.now = max(self.now, wake)
             self.out = self.core.next_call(self.now, self.wall)
             if self.out is not None:
                 self.sent.append((self.now, self.out))
@@ -365,11 +369,8 @@ class AccountMachine(RuleBasedStateMachine):
         if self.wire:
             self.deliver(len(self.wire), False, False)
         for _ in range(1000):
-            if self.out is None:
-                wake = self.core.wake_at()
-                if wake is None:
-                    break
-                self.now = max(self.now, wake)
+            if self.out is None and self.core.wake_at() is None:
+                break
             self.rest(None, None)
         assert not self.core.stale
         self.check_view()

@@ -1,21 +1,12 @@
 """The account view's sans-I/O core: stream items and REST answers in, REST calls and
 typed changes out. No sockets, no threads, no clock: every time is passed in (``now``:
-monotonic seconds, ``wall_ms``: the local wall clock in ms).
+monotonic seconds, ``wall_ms``: the local wall clock in ms). The driver loop is in the
+package docstring.
 
-A driver subscribes to the user data stream FIRST, then creates the core and loops:
-
-* ``next_call(now, wall_ms)``: the REST call to send now, or None (nothing planned, a call
-  is already out, or the pacer says wait: ``wake_at()`` says until when);
-* ``answer(call, body, now, wall_ms)`` with the parsed JSON, or ``fail(call, error, now)``
-  with the exception (its ``retry_after`` seconds honoured);
-* ``receive(item, now, wall_ms)`` for every stream item (events, ``Gap`` markers).
-
-``answer`` and ``receive`` return the changes to deliver. ``view`` is the account now: an
-immutable value the driver may hand to other threads (the core itself is not
-thread-safe: one thread or one event loop drives it). One call is out at a time.
-
-Merge rules: orders in ``orders``, balances in ``balances``, the steps of a resync and its
-weight in ``sync``, the pace of REST calls in ``pacing``, fill dedupe in ``fills``.
+One call is out at a time, so a driver stays a plain loop. ``view`` is an immutable value
+a driver may hand to other threads; the core itself is driven by one thread or one event
+loop. Orders merge in ``orders``, balances in ``balances``, fills dedupe in ``fills``, a
+resync's steps and weight are in ``sync``, the pace of calls in ``pacing``.
 """
 
 import random as _random
