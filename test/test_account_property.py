@@ -95,12 +95,16 @@ class Exchange:
         self.orders: dict[int, dict[str, Any]] = {}
         self.trades: list[dict[str, Any]] = []
         self._ids = 100
-        self.past: list[tuple[int, dict[str, tuple[Decimal, Decimal]]]] = []  # (time, locked and borrowed)
+        # (time, locked and borrowed of each asset) after each change, from the start
+        self.past: list[tuple[int, dict[str, tuple[Decimal, Decimal]]]] = [(0, self._held())]
 
-    def held_since(self, t: int) -> dict[str, set[tuple[Decimal, Decimal]]]:
-        """Per asset, every (locked, borrowed) it held from time ``t`` on."""
-        first = max([i for i, (u, _) in enumerate(self.past) if u <= t], default=0)
-        return {a: {state[a] for _, state in self.past[first:]} for a in ASSETS}
+    def _held(self) -> dict[str, tuple[Decimal, Decimal]]:
+        return {a: (self.locked[a], self.borrowed[a]) for a in ASSETS}
+
+    def held_since(self, asset: str, field: int, t: int) -> set[Decimal]:
+        """Every value of an asset's locked (``field`` 0) or borrowed (1) from time ``t`` on."""
+        first = max(i for i, (u, _) in enumerate(self.past) if u <= t)
+        return {state[asset][field] for _, state in self.past[first:]}
 
     def open_orders(self, symbol: str | None = None) -> list[dict[str, Any]]:
         return [dict(o) for o in self.orders.values()
@@ -145,10 +149,8 @@ class Exchange:
 
     def do(self, op: Operation, t: int) -> list[dict[str, Any]]:
         """Apply ``op`` at exchange time ``t``: the events it sends (none if it is refused)."""
-        if not self.past:
-            self.past.append((0, {a: (self.locked[a], self.borrowed[a]) for a in ASSETS}))
         events = self._do(op, t)
-        self.past.append((t, {a: (self.locked[a], self.borrowed[a]) for a in ASSETS}))
+        self.past.append((t, self._held()))
         return events
 
     def _do(self, op: Operation, t: int) -> list[dict[str, Any]]:
@@ -239,7 +241,8 @@ class AccountMachine(RuleBasedStateMachine):
         self.resyncs = 0
         self.core = AccountCore(symbols=PAIRS, floor=FLOOR, budget=BUDGET, random=lambda: 0.5)
         self.history = 0  # trades before the view: never to be reported
-        self.known = dict.fromkeys(ASSETS, 0)  # the newest exchange time the core was told, per asset
+        # The newest exchange time the core was told each asset's locked / borrowed.
+        self.known = {(a, field): 0 for a in ASSETS for field in (0, 1)}
 
     @initialize(
         skew=st.integers(-400, 400), limit=st.sampled_from([2, 1000]), before=st.lists(st.one_of(places, trades))
@@ -260,7 +263,9 @@ class AccountMachine(RuleBasedStateMachine):
     def _feed(self, item: Event) -> None:
         if isinstance(item, OutboundAccountPosition):
             for b in item.balances:
-                self.known[b.asset] = max(self.known[b.asset], item.last_update_time)
+                self.known[b.asset, 0] = max(self.known[b.asset, 0], item.last_update_time)
+        if isinstance(item, UserLiabilityChange):
+            self.known[item.asset, 1] = max(self.known[item.asset, 1], item.event_time or 0)
         self._take(self.core.receive(item, self.now, self.wall))
 
     def _take(self, changes: list[Any]) -> None:
@@ -331,7 +336,7 @@ class AccountMachine(RuleBasedStateMachine):
             taken = self.core.view.snapshot_ms
             self._take(self.core.answer(call, self.exchange.answer(call), self.now, self.wall))
             if call.kind == "account" and self.core.view.snapshot_ms != taken:
-                self.known = dict.fromkeys(ASSETS, self.wall + self.skew)
+                self.known = dict.fromkeys(self.known, self.wall + self.skew)
 
     @invariant()
     def holds(self) -> None:
@@ -348,10 +353,10 @@ class AccountMachine(RuleBasedStateMachine):
             self.check_view()
         if not self.core.stale:  # never older than what the core was told
             view = self.core.view.balances
-            for asset, t in self.known.items():
+            for (asset, field), t in self.known.items():
                 if asset in view:
-                    held = self.exchange.held_since(t)[asset]
-                    assert (view[asset].locked, view[asset].borrowed) in held, (asset, t, held)
+                    held = self.exchange.held_since(asset, field, t)
+                    assert (view[asset].locked, view[asset].borrowed)[field] in held, (asset, field, t, held)
 
     def check_view(self) -> None:
         view = self.core.view
