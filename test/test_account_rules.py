@@ -392,3 +392,41 @@ def test_weight_per_minute_stays_under_the_budget() -> None:
     times = [t for t, _ in driver.sent]
     assert all(sum(c.weight for u, c in driver.sent if t <= u < t + 60) <= 50 for t in times)
     assert times[-1] >= 60
+
+
+def test_fills_older_than_the_view_are_history_never_reported() -> None:
+    driver = Driver(AccountCore(symbols=["BTCUSDT"], since_ms=T0, random=lambda: 0.5))
+    driver.snapshot(account(BTC="1", USDT="100"), [rest_order(1, "PARTIALLY_FILLED", T0 - 5000, z="1")])
+    driver.now += 5
+    driver.feed(Gap.of("drop", driver.wall, driver.wall + 10))
+    driver.now += 1
+    asked = []
+    while driver.core.wake_at() is not None:
+        call = driver.send()
+        asked.append(call.kind)
+        body = {"account": account(BTC="1", USDT="100"), "open_orders": [rest_order(1, "FILLED", driver.wall, z="2")],
+                "trades": [trade(1, 1, T0 - 5000), trade(2, 1, driver.wall - 100)]}[call.kind]  # fmt: skip
+        driver.reply(call, body)
+    (resync,) = [c for c in driver.changes if isinstance(c, Resync)]
+    assert [f.trade_id for f in resync.missed_fills] == [2]  # trade 1 predates the view
+    assert asked == ["account", "open_orders", "trades"]
+    assert [o.status for o in resync.closed] == ["FILLED"]
+
+
+def test_isolated_resync_pairs_its_own_assets_without_all_pairs() -> None:
+    def isolated(btc: str, usdt: str) -> dict[str, Any]:
+        side = {"borrowed": "0", "interest": "0", "locked": "0"}
+        return {"assets": [{"symbol": "BTCUSDT", "baseAsset": {"asset": "BTC", "free": btc, "netAsset": btc, **side},
+                            "quoteAsset": {"asset": "USDT", "free": usdt, "netAsset": usdt, **side}}]}  # fmt: skip
+
+    driver = Driver(AccountCore(isolated_symbol="BTCUSDT", random=lambda: 0.5))
+    driver.reply(driver.send(), isolated("1", "100"))
+    driver.reply(driver.send(), [])
+    driver.now += 5
+    driver.feed(Gap.of("drop", driver.wall, driver.wall + 10))
+    kinds = []
+    while driver.core.wake_at() is not None:
+        call = driver.send()
+        kinds.append((call.kind, call.params.get("isIsolated")))
+        driver.reply(call, isolated("2", "90") if call.kind == "isolated_account" else [])
+    assert kinds == [("isolated_account", None), ("open_orders", "TRUE"), ("trades", "TRUE")]

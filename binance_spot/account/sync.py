@@ -147,10 +147,10 @@ class Sync:
             self._sent_ms = wall_ms
 
     def failed(self) -> None:
-        """The call goes again (at the head) once the pacer allows."""
+        """The call goes again (at the head) once the pacer allows; the failed attempt stays
+        among the calls made (its weight was spent)."""
         assert self.outstanding is not None
         self.queue.appendleft(self.outstanding)
-        self.calls.pop()
         self.outstanding = None
 
     def account_pending(self) -> bool:
