@@ -4,12 +4,11 @@ A ``Call`` names Binance's endpoint and its parameters; the driver signs and sen
 hands back the parsed JSON (or the exception). Weights are Binance's IP weights.
 """
 
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-__all__ = ["DAY_MS", "KINDS", "PATHS", "WEIGHTS", "Call", "make"]
+__all__ = ["DAY_MS", "PATHS", "WEIGHTS", "Call", "make"]
 
 #: The path of each kind of call.
 PATHS = MappingProxyType(
@@ -22,7 +21,6 @@ PATHS = MappingProxyType(
         "all_pairs": "/sapi/v1/margin/allPairs",
     }
 )
-KINDS = frozenset(PATHS)
 #: Weight of each kind (open orders without ``symbol`` costs more: see ``make``).
 WEIGHTS = MappingProxyType(
     {"account": 10, "isolated_account": 10, "open_orders": 10, "order": 10, "trades": 10, "all_pairs": 1}
@@ -30,20 +28,14 @@ WEIGHTS = MappingProxyType(
 #: ``myTrades`` wants ``startTime`` and ``endTime`` less than a day apart.
 DAY_MS = 24 * 3600 * 1000
 
-_numbers = itertools.count(1)
-
-
 @dataclass(frozen=True)
 class Call:
-    """One REST request to make: ``GET path?params``, charged ``weight``.
-
-    ``number`` tells two equal requests apart, so an answer is matched to its call.
-    """
+    """One REST request to make: ``GET path?params``, charged ``weight``. The core matches an
+    answer to the very ``Call`` object it handed out (identity), so pass that one back."""
 
     kind: str
     params: Mapping[str, str | int] = field(default_factory=lambda: MappingProxyType({}))
     weight: int = 10
-    number: int = field(default_factory=lambda: next(_numbers), compare=False)
 
     @property
     def path(self) -> str:

@@ -67,10 +67,6 @@ class Order:
         return (self.update_time, self.executed_qty, _RANK.get(self.status, 2))
 
 
-def _frozen(items: Mapping[object, object]) -> Mapping[object, object]:
-    return MappingProxyType(dict(items))
-
-
 @dataclass(frozen=True)
 class AccountView:
     """The account at one moment: never changed after it was built.
