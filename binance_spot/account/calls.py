@@ -28,6 +28,7 @@ WEIGHTS = MappingProxyType(
 #: ``myTrades`` wants ``startTime`` and ``endTime`` less than a day apart.
 DAY_MS = 24 * 3600 * 1000
 
+
 @dataclass(frozen=True)
 class Call:
     """One REST request to make: ``GET path?params``, charged ``weight``. The core matches an
