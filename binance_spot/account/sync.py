@@ -88,7 +88,7 @@ class Sync:
     def _reset(self) -> None:
         self.queue: deque[Call] = deque()
         self.outstanding: Call | None = None
-        self.held: list[tuple[Event, bool]] = []  # balance events while the account is out
+        self.held: list[Event] = []  # balance events since the account request went
         self.ambiguous = False
         self.snapshot: dict[str, Balance] = {}
         self._searched = self.account_only or self.lost_at is None
@@ -143,8 +143,7 @@ class Sync:
         self.begun = True
         self.calls.append(call)
         if call.kind in ("account", "isolated_account"):
-            self._account_sent = True
-            self._sent_ms = wall_ms
+            self._account_sent, self._sent_ms, self.held = True, wall_ms, []
 
     def failed(self) -> None:
         """The call goes again (at the head) once the pacer allows; the failed attempt stays
@@ -152,13 +151,16 @@ class Sync:
         assert self.outstanding is not None
         self.queue.appendleft(self.outstanding)
         self.outstanding = None
+        self._account_sent = False
 
     def account_pending(self) -> bool:
         return self._account_sent or any(c.kind in ("account", "isolated_account") for c in self.queue)
 
     def hold(self, event: Event) -> None:
-        """A balance event while the account snapshot is pending: judged when it answers."""
-        self.held.append((event, self._account_sent))
+        """A balance event while the account snapshot is pending: one that arrives before the
+        request goes is in the snapshot (dropped); one after is judged when it answers."""
+        if self._account_sent:
+            self.held.append(event)
 
     def answer(self, call: Call, body: Any, wall_ms: int) -> list[Change]:
         """Apply a successful answer; the changes it makes for the user. A malformed answer
@@ -188,11 +190,7 @@ class Sync:
         self.books.balances.snapshot(self.snapshot, window)
         self.books.snapshot_ms = wall_ms
         held, self.held, self._account_sent = self.held, [], False
-        changes: list[Change] = []
-        for event, after_send in held:
-            if after_send:  # events that arrived before the request are in the snapshot
-                changes += self.balance_event(event)
-        return changes
+        return [change for event in held for change in self.balance_event(event)]
 
     def balance_event(self, event: Event) -> list[Change]:
         found, ambiguous = self.books.balances.apply(event)
