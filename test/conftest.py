@@ -75,3 +75,17 @@ def client(config: binance_spot.Configuration) -> Iterator[binance_spot.ApiClien
 @pytest.fixture
 def api(client: binance_spot.ApiClient) -> binance_spot.MarginStreamApi:
     return binance_spot.MarginStreamApi(client)
+
+
+# Hypothesis profiles: the default keeps the suite fast; CI sets HYPOTHESIS_PROFILE=ci.
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("default", max_examples=150, deadline=None)
+    settings.register_profile("ci", max_examples=1000, deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+_hypothesis_profiles()
