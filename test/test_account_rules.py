@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from binance_spot.account import AccountCore, BalanceChange, Call, Fill, Live, OrderUpdate, Resync
-from binance_spot.account.calls import DAY_MS
-from binance_spot.account.fills import FillLedger
+from binance_spot.account._calls import DAY_MS
+from binance_spot.account._fills import FillLedger
 from binance_spot.models.balance_update import BalanceUpdate
 from binance_spot.models.execution_report import ExecutionReport
 from binance_spot.models.outbound_account_position import OutboundAccountPosition

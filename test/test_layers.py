@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("api", ("api/*",)),
     ("listen keys", ("_listen_ops.py", "_listen_schedule.py", "manager.py")),
     ("stream", ("stream/*",)),
+    ("account", ("account/*",)),
     ("testing", ("testing/*",)),
     ("package", ("__init__.py", "_exports.py")),
     ("cli", ("cli/*", "__main__.py")),

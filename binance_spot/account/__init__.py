@@ -47,9 +47,9 @@ Merge rules (which event or snapshot wins):
   until anything changes, then free + locked - borrowed - interest.
 """
 
-from binance_spot.account.calls import Call
+from binance_spot.account._calls import Call
+from binance_spot.account._core import AccountCore
 from binance_spot.account.changes import BalanceChange, Change, Fill, Live, OrderUpdate, Resync
-from binance_spot.account.core import AccountCore
 from binance_spot.account.state import AccountView, Balance, Order
 
 __all__ = [

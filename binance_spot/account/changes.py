@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from binance_spot.account.calls import Call
+from binance_spot.account._calls import Call
 from binance_spot.account.state import Balance, Order
 
 __all__ = ["BalanceChange", "Change", "Fill", "Live", "OrderUpdate", "Resync"]

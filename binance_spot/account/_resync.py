@@ -35,12 +35,12 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from binance_spot.account.balances import Balances, changed_assets, diff
-from binance_spot.account.calls import DAY_MS, Call, make
+from binance_spot.account._balances import Balances, changed_assets, diff
+from binance_spot.account._calls import DAY_MS, Call, make
+from binance_spot.account._fills import FillLedger
+from binance_spot.account._orders import OrderBook
+from binance_spot.account._parse import balances_of_account, fill_of_trade, order_of_rest, pairs_of
 from binance_spot.account.changes import Change, Fill, Live, OrderUpdate, Resync
-from binance_spot.account.fills import FillLedger
-from binance_spot.account.orders import OrderBook
-from binance_spot.account.parse import balances_of_account, fill_of_trade, order_of_rest, pairs_of
 from binance_spot.account.state import Balance, Order, OrderKey
 from binance_spot.stream.event import Event
 

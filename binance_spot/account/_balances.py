@@ -20,8 +20,8 @@ supersedes it. A delta inside the window is not applied: its absolute follow-up 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from binance_spot.account._parse import net_of
 from binance_spot.account.changes import BalanceChange
-from binance_spot.account.parse import net_of
 from binance_spot.account.state import Balance
 from binance_spot.models.balance_update import BalanceUpdate
 from binance_spot.models.outbound_account_position import OutboundAccountPosition

@@ -5,23 +5,23 @@ package docstring.
 
 One call is out at a time, so a driver stays a plain loop. ``view`` is an immutable value
 a driver may hand to other threads; the core itself is driven by one thread or one event
-loop. Orders merge in ``orders``, balances in ``balances``, fills dedupe in ``fills``, a
-resync's steps and weight are in ``sync``, the pace of calls in ``pacing``.
+loop. Orders merge in ``_orders``, balances in ``_balances``, fills dedupe in ``_fills``, a
+resync's steps and weight are in ``_resync``, the pace of calls in ``_pacing``.
 """
 
 import random as _random
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from binance_spot.account.balances import BALANCE_EVENTS, Balances
-from binance_spot.account.calls import Call
+from binance_spot.account._balances import BALANCE_EVENTS, Balances
+from binance_spot.account._calls import Call
+from binance_spot.account._fills import FillLedger
+from binance_spot.account._orders import OrderBook
+from binance_spot.account._pacing import Pacer
+from binance_spot.account._parse import MALFORMED, fill_of_event, order_of_event
+from binance_spot.account._resync import Books, Settings, Sync
 from binance_spot.account.changes import Change, OrderUpdate
-from binance_spot.account.fills import FillLedger
-from binance_spot.account.orders import OrderBook
-from binance_spot.account.pacing import Pacer
-from binance_spot.account.parse import MALFORMED, fill_of_event, order_of_event
 from binance_spot.account.state import AccountView
-from binance_spot.account.sync import Books, Settings, Sync
 from binance_spot.models.execution_report import ExecutionReport
 from binance_spot.models.user_liability_change import UserLiabilityChange
 from binance_spot.stream.event import Event, Gap
