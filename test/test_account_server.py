@@ -14,6 +14,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 import binance_spot
+from binance_spot._event import Field
+from binance_spot.models import ExecutionReport
 from binance_spot.stream import MarginRiskStream, MarginUserDataStream
 from binance_spot.testing import BinanceServer, ManualClock
 
@@ -143,6 +145,10 @@ def test_each_change_pushes_binance_events_to_that_account_only(
         assert {b.asset: (b.free, b.locked) for b in position.balances} == {
             "BTC": (Decimal("0.004"), 0), "USDT": (Decimal("799.9"), 120)}  # fmt: skip
         assert position.last_update_time == fill.transaction_time
+        for report in (new, fill):  # every field the model reads is in the payload, optional ones too
+            fields = [f for f in vars(ExecutionReport).values() if isinstance(f, Field)]
+            assert all(f.key in report.raw for f in fields if f.key != "v")  # "v": self-trade prevention only
+            assert [getattr(report, f.name) for f in fields]
         account.cancel(order_id)
         cancel, position = read(mine, 2)
         assert (cancel.execution_type, cancel.order_status, cancel.original_client_order_id) == (
