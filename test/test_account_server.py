@@ -393,3 +393,24 @@ def test_changes_and_reads_from_many_threads_stay_consistent(manual: tuple[Binan
         thread.join(30)
     assert not errors
     assert account.balances()["BTC"]["free"] == 60 and account.balances()["USDT"]["free"] == 9400
+
+
+def test_a_429_is_retried_after_its_retry_after(wait_for: Callable[..., None]) -> None:
+    start = time.time() + 30
+    clock = ManualClock(start=start - start % 60 + 59.5)  # half a second before the minute ends: Retry-After 1
+    with BinanceServer(clock=clock, secret_keys={KEY: SECRET}, ip_weight_limit=10) as server:
+        configuration = binance_spot.Configuration(host=server.url, api_key={"X-MBX-APIKEY": KEY}, secret_key=SECRET)
+        configuration.recv_window = 60000
+        configuration.retries = 1
+        with binance_spot.ApiClient(configuration) as client:
+            margin = binance_spot.MarginAccountApi(client)
+            margin.sapi_v1_margin_account_get()
+            answer: list[Any] = []
+            caller = threading.Thread(target=lambda: answer.append(margin.sapi_v1_margin_account_get()))
+            began = time.monotonic()
+            caller.start()
+            wait_for(lambda: len(server.requests) == 2)  # refused with 429 ...
+            clock.advance(1)  # ... and the minute turns while the client waits
+            caller.join(10)
+            assert answer and time.monotonic() - began >= 0.9  # the retry waited for Retry-After
+        assert len(server.requests) == 3
