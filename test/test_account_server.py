@@ -8,12 +8,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 import binance_spot
+import binance_spot._signing
 from binance_spot._event import Field
 from binance_spot.models import ExecutionReport
 from binance_spot.stream import MarginRiskStream, MarginUserDataStream
@@ -395,12 +397,11 @@ def test_changes_and_reads_from_many_threads_stay_consistent(manual: tuple[Binan
     assert account.balances()["BTC"]["free"] == 60 and account.balances()["USDT"]["free"] == 9400
 
 
-def test_a_429_is_retried_after_its_retry_after(wait_for: Callable[..., None]) -> None:
-    start = time.time() + 30
-    clock = ManualClock(start=start - start % 60 + 59.5)  # half a second before the minute ends: Retry-After 1
+def test_a_429_is_retried_after_its_retry_after(monkeypatch: pytest.MonkeyPatch, wait_for: Callable[..., None]) -> None:
+    clock = ManualClock(start=1_780_000_019.5)  # half a second before a minute ends: Retry-After 1
+    monkeypatch.setattr(binance_spot._signing, "time", SimpleNamespace(time=clock))  # the client signs on it too
     with BinanceServer(clock=clock, secret_keys={KEY: SECRET}, ip_weight_limit=10) as server:
         configuration = binance_spot.Configuration(host=server.url, api_key={"X-MBX-APIKEY": KEY}, secret_key=SECRET)
-        configuration.recv_window = 60000
         configuration.retries = 1
         with binance_spot.ApiClient(configuration) as client:
             margin = binance_spot.MarginAccountApi(client)
