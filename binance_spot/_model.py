@@ -10,6 +10,7 @@ sits under the models and imports none of them.
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
 from binance_spot._redact import MASK
@@ -82,7 +83,8 @@ def from_json(
     data: Any, klass: str, models: Mapping[str, type[Model]], configuration: Configuration | None = None
 ) -> Any:
     """``data`` (parsed JSON) as ``klass``: a name in ``models``, ``list[...]``, ``dict(str, ...)``,
-    a primitive, ``date``, ``datetime`` or ``object``. TypeError or ValueError if it is not one."""
+    a primitive, ``Decimal`` (from a string), ``date``, ``datetime`` or ``object``.
+    TypeError or ValueError if it is not one."""
     if data is None or klass == "object":
         return data
     if klass.startswith("list["):
@@ -97,6 +99,8 @@ def from_json(
         if not isinstance(data, primitive) or (klass != "bool" and isinstance(data, bool)):
             raise TypeError(f"expected {klass}, got {type(data).__name__}")
         return data
+    if klass == "Decimal":
+        return _decimal(data)
     if klass in ("date", "datetime"):
         _expect(data, str, klass)
         from dateutil.parser import parse
@@ -113,6 +117,23 @@ def from_json(
         if wire in data
     }
     return model(local_vars_configuration=configuration, **kwargs)
+
+
+#: The largest exponent an amount may have either way: "1e999999999" is short to send but a
+#: gigabyte to print, and no balance, price or quantity needs more than a few dozen digits.
+_MAX_EXPONENT = 100
+
+
+def _decimal(data: Any) -> Decimal:
+    """A decimal string exactly (``"0.1"`` stays 0.1); a number, NaN, infinity or an absurd exponent is refused."""
+    _expect(data, str, "Decimal")
+    try:
+        value = Decimal(data)
+    except InvalidOperation:
+        raise ValueError(f"not a decimal string: {data[:40]!r}") from None
+    if not value.is_finite() or (value and abs(value.adjusted()) > _MAX_EXPONENT):
+        raise ValueError(f"not a finite decimal amount: {data[:40]!r}")
+    return value
 
 
 def _expect(data: Any, kind: type, klass: str) -> None:
