@@ -12,7 +12,7 @@ import functools
 import json
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from binance_spot import _retry
@@ -178,13 +178,25 @@ class Client:
             if name not in operation.keywords:
                 raise ApiTypeError(f"Got an unexpected keyword argument '{name}' to method {operation.name}")
         request = self._request(operation, arguments, options)
+        # A retry of a signed request is signed anew: its timestamp would otherwise age past
+        # recvWindow during a Retry-After, and Binance would refuse it (-1021).
+        resign = None
+        if operation.signed and self.configuration.secret_key is not None:
+            resign = functools.partial(self._request, operation, arguments, options)
         if async_req:
-            return self.pool.apply_async(self._complete, (operation, request, options, http_info))
-        return self._complete(operation, request, options, http_info)
+            return self.pool.apply_async(self._complete, (operation, request, options, http_info, resign))
+        return self._complete(operation, request, options, http_info, resign)
 
-    def _complete(self, operation: Operation, request: Request, options: Mapping[str, Any], http_info: bool) -> Any:
+    def _complete(
+        self,
+        operation: Operation,
+        request: Request,
+        options: Mapping[str, Any],
+        http_info: bool,
+        resign: Callable[[], Request] | None = None,
+    ) -> Any:
         try:
-            response = _retry.send(self.transport, request, self.configuration.retries)
+            response = _retry.send(self.transport, request, self.configuration.retries, resign)
         except NotFoundException as exc:
             exc.retired_endpoint = operation.retired
             raise

@@ -9,6 +9,7 @@ other loop of ours that tries again). 3xx, 418 (an IP ban) and every other
 
 import random
 import time
+from collections.abc import Callable
 
 from binance_spot import _backoff
 from binance_spot._logging import logger
@@ -17,12 +18,17 @@ from binance_spot.settings import RetryPolicy
 from binance_spot.transport import BaseTransport, Request, Response
 
 
-def send(transport: BaseTransport, request: Request, policy: RetryPolicy) -> Response:
-    """A 2xx response to ``request``, or the exception for the last failure."""
+def send(
+    transport: BaseTransport, request: Request, policy: RetryPolicy, renew: Callable[[], Request] | None = None
+) -> Response:
+    """A 2xx response to ``request``, or the exception for the last failure. ``renew`` makes
+    the request of each retry (a signed one carries a fresh timestamp and signature)."""
     started = time.monotonic()
     attempt = 0
     while True:
         attempt += 1
+        if attempt > 1 and renew is not None:
+            request = renew()
         try:
             response = transport.handle_request(request)
         except ApiConnectionError as exc:

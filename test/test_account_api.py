@@ -55,3 +55,18 @@ def test_lists_of_models_decode(server: BinanceServer, client: binance_spot.ApiC
     assert (pair.symbol, pair.base, pair.quote) == ("BTCUSDT", "BTC", "USDT")
     (request,) = server.requests
     assert request.param("signature") is None and request.header("X-MBX-APIKEY")
+
+
+def test_a_retry_of_a_signed_call_is_signed_anew() -> None:
+    """A Retry-After longer than recvWindow must not turn a retry into -1021: each attempt
+    carries its own timestamp and signature, and the server accepts the retry."""
+    with BinanceServer(secret_keys={"k": "s"}) as server:
+        config = binance_spot.Configuration(host=server.url, api_key={"X-MBX-APIKEY": "k"}, secret_key="s")
+        config.recv_window = 200  # ms: the Retry-After below outlasts it
+        server.add_fault("status", status=429, headers={"Retry-After": "1"}, path="/sapi/v1/margin/account")
+        with binance_spot.ApiClient(config) as client:
+            account = binance_spot.MarginAccountApi(client).sapi_v1_margin_account_get()
+        assert account.user_assets is not None
+        first, second = server.requests
+        assert int(second.param("timestamp") or 0) - int(first.param("timestamp") or 0) >= 1000
+        assert first.param("signature") != second.param("signature")
