@@ -30,6 +30,7 @@ from binance_spot.stream import (
     StreamClosed,
     UnknownEvent,
     _reconnect,
+    _sources,
 )
 from binance_spot.stream._sources import TokenSource
 from binance_spot.testing import BinanceServer
@@ -291,7 +292,10 @@ def test_invalid_token_is_a_clear_error_not_a_loop(driver: Driver, server: Binan
     assert len([r for r in server.requests if r.path == "/sapi/v1/userListenToken"]) == 1
 
 
-def test_connections_are_replaced_before_their_lifetime(driver: Driver, server: BinanceServer, client: Any) -> None:
+def test_connections_are_replaced_before_their_lifetime(
+    driver: Driver, server: BinanceServer, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_sources, "MIN_CONNECTION_AGE", 0.1)  # users: at least a minute
     server.stream_lifetime = 0.3  # Binance: 24 h; the stream's own limit is shorter
 
     async def scenario() -> None:

@@ -20,8 +20,11 @@ __all__ = [
     "COLLECT",
     "END",
     "MAX_CONNECTION_AGE",
+    "PING",
+    "PING_INTERVAL",
     "READ",
     "RENEW",
+    "SILENCE",
     "UNSUBSCRIBE",
     "Session",
     "Step",
@@ -41,12 +44,17 @@ RENEW_POLL = 0.002
 DRAIN_POLL = 0.01
 #: While the stream is closing: how long to wait for the unsubscribe to be confirmed.
 UNSUBSCRIBE_TIMEOUT = 0.5
+#: Our own keepalive, the same on every websockets version: a ping this often (Binance pings
+#: every 20 s), and a connection that sent nothing, not even a pong, for ``SILENCE`` is dead.
+PING_INTERVAL = 20.0
+SILENCE = 60.0
 
 #: What a ``Step`` asks of the driver.
 READ = "read"  # read one message, waiting until ``until`` at most, and pass it to ``receive``
 RENEW = "renew"  # start the next token's REST call off the reading thread or task
 COLLECT = "collect"  # if that call returned: pass its result to ``renewed`` / ``renew_failed``
 UNSUBSCRIBE = "unsubscribe"  # send ``unsubscribe()``'s frames
+PING = "ping"  # send a ping; tell ``heard`` when its pong comes
 END = "end"  # close the socket: the connection ended for ``reason`` (None: the stream closed)
 
 
@@ -123,6 +131,7 @@ class Supervisor:
         self._opened_at = math.inf
         self._reported_live = False
         self._gap: tuple[str, int] | None = None
+        self.ping_interval, self.silence = PING_INTERVAL, SILENCE  # read when made: tests shorten them
         self._reset()
 
     def _reset(self) -> None:
@@ -131,6 +140,7 @@ class Supervisor:
         self._renewing = False
         self._overflow = False
         self._unsubscribe_until = math.inf
+        self._heard_at = self._ping_at = math.inf
 
     def close(self) -> None:
         """The stream is closing: unsubscribe, then end (wins over every other cause)."""
@@ -161,7 +171,8 @@ class Supervisor:
     def opened(self, credential: Credential, now: float, wall: float) -> tuple[list[str], list[Event]]:
         """The connection is up: frames to send, and the gap marker if the session is live at once."""
         session = self._current()
-        self._opened_at = check_time(now)
+        self._opened_at = self._heard_at = check_time(now)
+        self._ping_at = now + self.ping_interval
         frames = session.open(credential, now)
         return frames, self._went_live(now, wall)
 
@@ -171,6 +182,7 @@ class Supervisor:
         Once the events and the ``queued`` ones reach ``max_queue`` the connection ends with
         ``overflow`` (the driver stops reading). While closing, only replies count."""
         session = self._current()
+        self._heard_at = now
         if self.closing:
             session.receive(text, now, wall)  # the unsubscribe's confirmation
             self._check_at = -math.inf
@@ -200,10 +212,15 @@ class Supervisor:
         self._gap = None
         return [Gap.of(reason, lost_at, int(wall * 1000))]
 
+    def heard(self, now: float) -> None:
+        """A pong came: the connection is alive."""
+        self._heard_at = max(self._heard_at, now)
+        self._check_at = -math.inf
+
     def deadline(self, now: float) -> float:
         """When ``due`` next has something to decide (the driver may sleep until then)."""
         session = self._current()
-        return min(session.deadline(), self._opened_at + self.max_age)
+        return min(session.deadline(), self._opened_at + self.max_age, self._ping_at, self._heard_at + self.silence)
 
     def due(self, now: float) -> bool:
         """True when a new credential should be sent now; sets ``session.interrupted`` if the
@@ -211,6 +228,8 @@ class Supervisor:
         session = self._current()
         if check_time(now) >= self._opened_at + self.max_age and session.interrupted is None:
             session.interrupted = Interrupted("connection_age")
+        if now >= self._heard_at + self.silence and session.interrupted is None:
+            session.interrupted = Interrupted("silent")
         session.check(now)
         return session.interrupted is None and now >= session.renew_at()
 
@@ -232,6 +251,9 @@ class Supervisor:
         ending = self._ending()
         if ending is not None:
             return ending
+        if now >= self._ping_at:  # at most one per interval, whatever the clock does
+            self._ping_at = now + self.ping_interval
+            return Step(PING)
         if self._renewing:  # while the token call runs its deadline has passed: look again soon
             self._look_again(now + RENEW_POLL)
             return Step(COLLECT)
