@@ -4,12 +4,13 @@ REST calls run on daemon threads so they never block the event loop.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
 
 from binance_spot.stream._background import Call, in_thread
-from binance_spot.stream._core import COLLECT, END, PING, READ, RENEW, UNSUBSCRIBE, Step
+from binance_spot.stream._core import COLLECT, END, PING, POLL, READ, RENEW, UNSUBSCRIBE, Step
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
     Settings,
@@ -40,6 +41,7 @@ class AsyncStream:
         self._task: asyncio.Task[None] | None = None
         self._renewal: Call[Credential] | None = None
         self._pong: asyncio.Future[Any] | None = None
+        self._lingering: asyncio.Task[None] | None = None  # reads the old connection of an overlap
         self.peak_queued = 0
         source.on_new_key = self._supervisor.key_changed
         from websockets.exceptions import ConnectionClosed  # once here: a lazy name in websockets
@@ -92,6 +94,10 @@ class AsyncStream:
             await asyncio.wait({task}, timeout=1.0)
             task.cancel()
             await asyncio.wait({task})  # it ends now: cancelled at its next await
+        if self._lingering is not None:
+            await asyncio.wait({self._lingering}, timeout=1.0)  # it sees the stream closing within POLL
+            self._lingering.cancel()
+            await asyncio.wait({self._lingering})
         await asyncio.to_thread(self._source.close)
 
     async def get(self, timeout: float | None = None) -> Event:
@@ -155,12 +161,34 @@ class AsyncStream:
                     return
                 connect_failed(exc, supervisor)
                 continue
-            async with ws:
+            async with contextlib.AsyncExitStack() as closes:
+                await closes.enter_async_context(ws)
                 end = await self._serve(ws, credential)
-            if end.reason is None:
-                return
-            logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
-            supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
+                if end.reason is None:
+                    return
+                logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
+                supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
+                if supervisor.overlap is not None and supervisor.overlap.session is session:
+                    closes.pop_all()  # a planned reconnect: the old connection is read until the next is live
+                    self._lingering = asyncio.create_task(self._linger(ws))
+
+    async def _linger(self, ws: Any) -> None:
+        """Read the old connection of a planned reconnect until the supervisor lets it go."""
+        supervisor = self._supervisor
+        async with ws:
+            while True:
+                left = min(POLL, supervisor.read_old_until() - time.monotonic())
+                if left <= 0:
+                    break
+                try:
+                    text = await asyncio.wait_for(ws.recv(), left)
+                except asyncio.TimeoutError:
+                    continue
+                except self._closed:
+                    break
+                for event in supervisor.receive_old(text, time.monotonic(), time.time()):
+                    self._put(event)
+        supervisor.old_ended(time.monotonic(), time.time())
 
     async def _serve(self, ws: Any, credential: Credential) -> Step:
         """Run one connection until the supervisor ends it."""

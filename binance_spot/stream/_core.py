@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
+from binance_spot.stream._overlap import HANDOVER, NEW, OLD, Overlap
 from binance_spot.stream._protocol import Credential, Interrupted
 from binance_spot.stream._reconnect import Reconnector, check_time
 from binance_spot.stream.event import Event, Gap
@@ -131,6 +132,7 @@ class Supervisor:
         self._opened_at = math.inf
         self._reported_live = False
         self._gap: tuple[str, int] | None = None
+        self.overlap: Overlap | None = None  # the old connection of a planned reconnect
         self.ping_interval, self.silence = PING_INTERVAL, SILENCE  # read when made: tests shorten them
         self._reset()
 
@@ -190,6 +192,8 @@ class Supervisor:
         events = session.receive(text, now, wall)
         if session.live and not self._reported_live:
             events = self._went_live(now, wall) + events
+        if self.overlap is not None:
+            events = self._overlapping(NEW, events, now)
         elif not self.live_once and session.interrupted is not None and session.interrupted.error is not None:
             raise session.interrupted.error  # the first subscription was refused: retrying will not help
         if not events or type(events[0]) is Gap:
@@ -206,6 +210,8 @@ class Supervisor:
         self._reported_live = True
         self.live_once = True
         self.reconnector.live(now)
+        if self.overlap is not None:
+            self.overlap.went_live(now)
         if self._gap is None:
             return []
         reason, lost_at = self._gap
@@ -302,8 +308,18 @@ class Supervisor:
         return self._current().close(now)
 
     def lost(self, now: float, wall: float, reason: str, retry_after: float = 0.0) -> float:
-        """The connection (or attempt) ended; returns the backoff delay chosen."""
-        if self.live_once and self._gap is None:
+        """The connection (or attempt) ended; returns the backoff delay chosen. A planned end
+        of a live connection (``HANDOVER``) starts an overlap: the driver keeps the old
+        connection open and reads it (``receive_old``) while the next one subscribes, and
+        no gap is owed unless the old one ends first (``old_ended``)."""
+        if self.overlap is not None and self.overlap.ended_at is not None:
+            self.overlap = None  # its old connection is gone: the next planned end may overlap
+        session, self._reported_live = self.session, False
+        handover = reason in HANDOVER and session is not None and session.live and self.overlap is None
+        handover = handover and not self.closing
+        if handover:
+            self.overlap = Overlap(session, reason)
+        elif self.live_once and self._gap is None:
             self._gap = (reason, int(wall * 1000))
         self.session = None
         return self.reconnector.lost(now, reason, retry_after)
@@ -312,3 +328,32 @@ class Supervisor:
         if self.session is None:
             raise RuntimeError("no connection: call connecting() first")
         return self.session
+
+    def receive_old(self, text: str | bytes, now: float, wall: float) -> list[Event]:
+        """Events of the old connection during an overlap, those the new one delivered removed."""
+        if self.overlap is None:
+            return []
+        return self._overlapping(OLD, self.overlap.session.receive(text, now, wall), now)
+
+    def read_old_until(self) -> float:
+        """Until when the driver reads the old connection of an overlap, then closes it."""
+        return -math.inf if self.overlap is None or self.closing else self.overlap.read_old_until()
+
+    def old_ended(self, now: float, wall: float) -> None:
+        """The old connection is closed. Before the new one went live, events may be missed
+        from now on: a gap is owed (its reason the planned one)."""
+        overlap = self.overlap
+        if overlap is None or overlap.ended_at is not None:
+            return
+        overlap.ended_at = wall
+        if not self._reported_live and self._gap is None:
+            self._gap = (overlap.reason, int(wall * 1000))
+
+    def _overlapping(self, side: int, events: list[Event], now: float) -> list[Event]:
+        overlap = self.overlap
+        if overlap is None:
+            return events
+        events = overlap.admit(side, events)
+        if overlap.over(now):
+            self.overlap = None
+        return events

@@ -72,8 +72,10 @@ class MarginUserDataStream(_UserDataOptions, SyncStream):
     margin; ``symbol="BNBUSDT"`` for an isolated account). It creates a listen token over
     REST, subscribes on the WebSocket API, subscribes again with a new token
     ``renew_before`` seconds before each expires (``token_validity``), and replaces the
-    connection after a drop, ``serverShutdown``, ``eventStreamTerminated``, -2042 or
-    ``max_connection_age``, always with a new token, putting a ``Gap`` in the stream.
+    connection after a drop, ``eventStreamTerminated``, -2042 or a minute of silence, always
+    with a new token, putting a ``Gap`` in the stream. On ``serverShutdown`` and at
+    ``max_connection_age`` it subscribes on the new connection before leaving the old one:
+    each event once, no ``Gap``.
 
     At most ``max_queue`` events wait for the consumer; when full, the stream stops
     reading, lets the consumer drain to half, reconnects and delivers

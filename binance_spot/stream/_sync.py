@@ -8,6 +8,7 @@ network thread executes them, into the bounded ``Mailbox``, so renewals stay on 
 nothing waits in the kernel. ``_lock`` decides who steps.
 """
 
+import contextlib
 import errno
 import logging
 import os
@@ -61,6 +62,7 @@ class SyncStream:
         self._pong: threading.Event | None = None
         self._socket: socket.socket | None = None  # ours from the first byte: close() cuts it
         self._socket_lock = threading.Lock()
+        self._lingering: threading.Thread | None = None  # reads the old connection of an overlap
         self._reading = False  # the consumer waits in get() and steps itself
         self._left_at = 0.0  # when it last left get()
         source.on_new_key = self._supervisor.key_changed
@@ -122,6 +124,9 @@ class SyncStream:
                 with self._socket_lock:
                     self._cut()
                 thread.join(timeout=0.5)
+        lingering = self._lingering
+        if lingering is not None and lingering is not threading.current_thread():
+            lingering.join(timeout=1.0)  # it sees the stream closing within POLL
         self._source.close()
 
     def _cut(self) -> None:
@@ -221,12 +226,39 @@ class SyncStream:
                     return
                 connect_failed(exc, supervisor)
                 continue
-            with ws:
+            with contextlib.ExitStack() as closes:
+                closes.enter_context(ws)
                 end = self._serve(ws, credential)
-            if end.reason is None:
-                return
-            logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
-            supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
+                if end.reason is None:
+                    return
+                logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
+                with self._lock:
+                    supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
+                    overlap = supervisor.overlap is not None and supervisor.overlap.session is session
+                if overlap:  # a planned reconnect: the old connection is read until the next is live
+                    closes.pop_all()
+                    self._lingering = threading.Thread(target=self._linger, args=(ws,), name="stream overlap")
+                    self._lingering.start()
+
+    def _linger(self, ws: Any) -> None:
+        """Read the old connection of a planned reconnect until the supervisor lets it go."""
+        supervisor, mailbox = self._supervisor, self._mailbox
+        with ws:
+            while True:
+                left = min(POLL, supervisor.read_old_until() - time.monotonic())
+                if left <= 0:
+                    break
+                try:
+                    text = ws.recv(timeout=left)
+                except TimeoutError:
+                    continue
+                except self._closed:
+                    break
+                with self._lock:
+                    for event in supervisor.receive_old(text, time.monotonic(), time.time()):
+                        mailbox.put(event)
+        with self._lock:
+            supervisor.old_ended(time.monotonic(), time.time())
 
     def _credential(self) -> Credential | None:
         """The token call, on a thread of its own so that ``close()`` need not wait for it
