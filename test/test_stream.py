@@ -298,12 +298,12 @@ def test_connections_are_replaced_before_their_lifetime(
 ) -> None:
     monkeypatch.setattr(_sources, "MIN_CONNECTION_AGE", 0.1)  # users: at least a minute
     monkeypatch.setattr(_overlap, "LINGER", 0.02)  # each overlap over before the next begins
-    server.stream_lifetime = 0.3  # Binance: 24 h; the stream's own limit is shorter
+    server.stream_lifetime = 0.8  # Binance: 24 h; the stream's own limit is shorter
 
     pushed = []
 
     async def scenario() -> None:
-        await driver.open(client, max_connection_age=0.12)
+        await driver.open(client, max_connection_age=0.3)
         while server.stream_connections_opened < 3:  # each handed over before the server's limit
             if server.push_event(balance(len(pushed))):
                 pushed.append(len(pushed))

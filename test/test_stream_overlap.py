@@ -13,7 +13,7 @@ from typing import Any
 from test_stream import Driver, balance, client, driver, run, server, shared_server, subscribed_tokens  # noqa: F401
 
 from binance_spot.stream import Gap
-from binance_spot.stream._core import Supervisor
+from binance_spot.stream._core import POLL, Supervisor
 from binance_spot.stream._protocol import Credential, UserDataSession
 from binance_spot.stream._reconnect import Reconnector
 from binance_spot.testing import BinanceServer
@@ -40,7 +40,7 @@ def test_the_overlap_delivers_each_event_once_and_owes_no_gap() -> None:
     sup.receive(SHUTDOWN, 1, 1)
     assert sup.step(1).reason == "server_shutdown"
     sup.lost(1, 1, "server_shutdown")
-    assert sup.overlap is not None and sup.read_old_until() == float("inf")  # read the old one meanwhile
+    assert sup.overlap is not None and sup.old_wait(1.0) == POLL  # read the old one meanwhile
     seen = sup.receive_old(event(1, 1), 1.1, 1.1)
     assert subscribe(sup, 1.2, sid=7) == []  # live again: no Gap
     seen += sup.receive(event(1, 7), 1.3, 1.3)  # on both: once
@@ -49,8 +49,11 @@ def test_the_overlap_delivers_each_event_once_and_owes_no_gap() -> None:
     seen += sup.receive_old(event(3, 1), 1.4, 1.4)  # the old one first, then the new one
     seen += sup.receive(event(3, 7), 1.5, 1.5)
     assert [e.event_time for e in seen] == [1, 2, 3]
-    assert sup.read_old_until() == 1.2 + 1.0  # then the old one is closed
+    assert sup.old_wait(2.1) == POLL and sup.old_wait(2.2) == 0.0  # 1 s more, then only what is there
+    assert sup.old_wait(3.2) is None  # then it is closed, however much a peer sends
+    assert [e.event_time for e in sup.receive_old(event(5, 1), 2.2, 2.2)] == [5]  # drained last
     sup.old_ended(2.2, 2.2)
+    assert sup.receive(event(5, 7), 3.0, 3.0) == []  # its late copy on the new one is still matched
     seen = sup.receive(event(4, 7), 5.0, 5.0)
     assert [e.event_time for e in seen] == [4] and sup.overlap is None
 

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from binance_spot.stream._background import Call, in_thread
-from binance_spot.stream._core import COLLECT, END, PING, POLL, READ, RENEW, UNSUBSCRIBE, Step
+from binance_spot.stream._core import COLLECT, END, PING, READ, RENEW, UNSUBSCRIBE, Step
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
     Settings,
@@ -176,13 +176,12 @@ class AsyncStream:
         """Read the old connection of a planned reconnect until the supervisor lets it go."""
         supervisor = self._supervisor
         async with ws:
-            while True:
-                left = min(POLL, supervisor.read_old_until() - time.monotonic())
-                if left <= 0:
-                    break
+            while (wait := supervisor.old_wait(time.monotonic())) is not None:
                 try:
-                    text = await asyncio.wait_for(ws.recv(), left)
+                    text = await asyncio.wait_for(ws.recv(), wait)
                 except asyncio.TimeoutError:
+                    if wait == 0:  # drained: nothing received is left unread
+                        break
                     continue
                 except self._closed:
                     break

@@ -335,9 +335,12 @@ class Supervisor:
             return []
         return self._overlapping(OLD, self.overlap.session.receive(text, now, wall), now)
 
-    def read_old_until(self) -> float:
-        """Until when the driver reads the old connection of an overlap, then closes it."""
-        return -math.inf if self.overlap is None or self.closing else self.overlap.read_old_until()
+    def old_wait(self, now: float) -> float | None:
+        """How long the driver waits for the old connection's next message (0: only one already
+        received), or None: close it now (the stream is closing, or the overlap is done)."""
+        if self.overlap is None or self.closing:
+            return None
+        return self.overlap.old_wait(now, POLL)
 
     def old_ended(self, now: float, wall: float) -> None:
         """The old connection is closed. Before the new one went live, events may be missed
@@ -345,7 +348,7 @@ class Supervisor:
         overlap = self.overlap
         if overlap is None or overlap.ended_at is not None:
             return
-        overlap.ended_at = wall
+        overlap.ended(now, wall)
         if not self._reported_live and self._gap is None:
             self._gap = (overlap.reason, int(wall * 1000))
 

@@ -14,13 +14,15 @@ from typing import Any
 
 from binance_spot.stream.event import Event, Gap
 
-__all__ = ["HANDOVER", "LINGER", "OVERLAP_EVENTS", "Overlap"]
+__all__ = ["DRAIN", "HANDOVER", "LINGER", "OVERLAP_EVENTS", "Overlap"]
 
 #: Interruptions announced while the subscription still works: hand over instead of dropping.
 HANDOVER = frozenset({"server_shutdown", "connection_age"})
 #: Once the new connection is live the old one is read this much longer (events in flight on
 #: it come on the new one too), and payloads are matched this much longer again.
 LINGER = 1.0
+#: After that, what is already received on the old connection is read for at most this long.
+DRAIN = 1.0
 #: At most this many unmatched payloads are remembered per side (the overlap is seconds long).
 OVERLAP_EVENTS = 10_000
 OLD, NEW = 0, 1
@@ -39,6 +41,7 @@ class Overlap:
         self.reason = reason
         self.ended_at: float | None = None  # the old connection closed (wall seconds)
         self._live_at = math.inf  # the new connection went live (monotonic seconds)
+        self._ended_mono = math.inf
         self._seen: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
 
     def admit(self, side: int, events: list[Event]) -> list[Event]:
@@ -63,10 +66,19 @@ class Overlap:
     def went_live(self, now: float) -> None:
         self._live_at = min(self._live_at, now)
 
-    def read_old_until(self) -> float:
-        """Until when the old connection is read: until the new one is live, then ``LINGER``."""
-        return self._live_at + LINGER
+    def old_wait(self, now: float, poll: float) -> float | None:
+        """How long the driver waits for the old connection's next message: until the new one
+        is live and ``LINGER`` more; then only what is already there (0: a read that finds
+        nothing ends it, so nothing received is left unread); None: close it now (past
+        ``DRAIN`` more, so a peer flooding the old connection cannot keep it open)."""
+        until = self._live_at + LINGER
+        if now < until:
+            return min(poll, until - now)
+        return 0.0 if now < until + DRAIN else None
+
+    def ended(self, now: float, wall: float) -> None:
+        self.ended_at, self._ended_mono = wall, now
 
     def over(self, now: float) -> bool:
         """Nothing more to match: the old one is closed and its last events are long past."""
-        return self.ended_at is not None and now >= self._live_at + 2 * LINGER
+        return self.ended_at is not None and now >= self._ended_mono + LINGER

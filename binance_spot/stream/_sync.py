@@ -244,13 +244,12 @@ class SyncStream:
         """Read the old connection of a planned reconnect until the supervisor lets it go."""
         supervisor, mailbox = self._supervisor, self._mailbox
         with ws:
-            while True:
-                left = min(POLL, supervisor.read_old_until() - time.monotonic())
-                if left <= 0:
-                    break
+            while (wait := supervisor.old_wait(time.monotonic())) is not None:
                 try:
-                    text = ws.recv(timeout=left)
+                    text = ws.recv(timeout=wait)
                 except TimeoutError:
+                    if wait == 0:  # drained: nothing received is left unread
+                        break
                     continue
                 except self._closed:
                     break
