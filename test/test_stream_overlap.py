@@ -119,3 +119,16 @@ def test_a_server_shutdown_hands_over_with_events_flowing_and_no_gap(
     assert server.stream_connections_opened == 2
     first, second = subscribed_tokens(server)
     assert first != second  # a new token for the new connection
+
+
+def test_a_full_queue_lets_the_old_connection_go() -> None:
+    sup = Supervisor(lambda: UserDataSession(10.0), Reconnector((0.1, 1.0), random=lambda: 0.0), max_queue=4)
+    subscribe(sup, 0, sid=1)
+    sup.receive(SHUTDOWN, 1, 1)
+    sup.lost(1, 1, "server_shutdown")
+    assert sup.old_wait(1.0) == POLL
+    sup.receive_old(event(1, 1), 1.1, 1.1, queued=3)  # the consumer fell behind: memory stays bounded
+    assert sup.old_wait(1.1) is None
+    sup.old_ended(1.1, 1.1)
+    (gap,) = subscribe(sup, 1.5, sid=2)
+    assert isinstance(gap, Gap)

@@ -185,7 +185,7 @@ class AsyncStream:
                     continue
                 except self._closed:
                     break
-                for event in supervisor.receive_old(text, time.monotonic(), time.time()):
+                for event in supervisor.receive_old(text, time.monotonic(), time.time(), self._queue.qsize()):
                     self._put(event)
         supervisor.old_ended(time.monotonic(), time.time())
 

@@ -329,11 +329,17 @@ class Supervisor:
             raise RuntimeError("no connection: call connecting() first")
         return self.session
 
-    def receive_old(self, text: str | bytes, now: float, wall: float) -> list[Event]:
-        """Events of the old connection during an overlap, those the new one delivered removed."""
-        if self.overlap is None:
+    def receive_old(self, text: str | bytes, now: float, wall: float, queued: int = 0) -> list[Event]:
+        """Events of the old connection during an overlap, those the new one delivered removed.
+        Once the queue is full the old connection is let go (``old_wait``: None), as any
+        connection would be: a gap is then owed if the new one is not live yet."""
+        overlap = self.overlap
+        if overlap is None:
             return []
-        return self._overlapping(OLD, self.overlap.session.receive(text, now, wall), now)
+        events = self._overlapping(OLD, overlap.session.receive(text, now, wall), now)
+        if queued + len(events) >= self.max_queue:
+            overlap.full = True
+        return events
 
     def old_wait(self, now: float) -> float | None:
         """How long the driver waits for the old connection's next message (0: only one already

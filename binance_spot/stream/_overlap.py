@@ -42,6 +42,7 @@ class Overlap:
         self.ended_at: float | None = None  # the old connection closed (wall seconds)
         self._live_at = math.inf  # the new connection went live (monotonic seconds)
         self._ended_mono = math.inf
+        self.full = False  # the consumer's queue filled up: stop reading the old connection
         self._seen: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
 
     def admit(self, side: int, events: list[Event]) -> list[Event]:
@@ -72,6 +73,8 @@ class Overlap:
         nothing ends it, so nothing received is left unread); None: close it now (past
         ``DRAIN`` more, so a peer flooding the old connection cannot keep it open)."""
         until = self._live_at + LINGER
+        if self.full:
+            return None
         if now < until:
             return min(poll, until - now)
         return 0.0 if now < until + DRAIN else None

@@ -254,7 +254,7 @@ class SyncStream:
                 except self._closed:
                     break
                 with self._lock:
-                    for event in supervisor.receive_old(text, time.monotonic(), time.time()):
+                    for event in supervisor.receive_old(text, time.monotonic(), time.time(), len(mailbox)):
                         mailbox.put(event)
         with self._lock:
             supervisor.old_ended(time.monotonic(), time.time())
