@@ -7,6 +7,7 @@ Binance. CI runs this file on websockets 13.0 and on the newest allowed version.
 
 import asyncio
 import base64
+import gc
 import hashlib
 import inspect
 import json
@@ -224,6 +225,10 @@ def test_a_renumbered_subscription_delivers_each_event_once_and_no_false_gap(
 # 4. close() of the sync stream during a hanging handshake or a slow reconnect token call -------
 
 
+def token_calls() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "listen token"]
+
+
 def stream_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name in ("MarginUserDataStream", "MarginRiskStream")]
 
@@ -263,7 +268,8 @@ def test_close_during_a_slow_reconnect_token_call_never_connects_afterwards(serv
     started = time.monotonic()
     stream.close()
     assert time.monotonic() - started < 1.6 and stream_threads() == []
-    time.sleep(1.8)  # the abandoned call returns meanwhile
+    until(lambda: not token_calls(), timeout=3.0)  # the abandoned call returns, and then
+    time.sleep(0.1)  # a stream that went on would connect at once
     assert server.stream_connections_opened == opened
     assert not any(
         m.message.get("method") == "userDataStream.subscribe.listenToken" for m in server.stream_messages[2:]
@@ -280,7 +286,7 @@ def test_aclose_after_a_drop_during_a_renewal_leaves_no_task(server: BinanceServ
         asyncio.get_running_loop().set_exception_handler(lambda loop, context: problems.append(context))
         before = asyncio.all_tasks()
         stream = await AsyncMarginUserDataStream(client, token_validity=1.0, renew_before=0.5, **FAST).start()
-        server.add_fault("hang", times=100, delay=30, path=TOKEN_PATH)
+        server.add_fault("hang", times=100, delay=1.0, path=TOKEN_PATH)
         await wait_for(lambda: token_requests(server) >= 2)  # the renewal's call hangs
         server.drop_streams()
         await wait_for(lambda: token_requests(server) >= 3)  # and so does the reconnect's
@@ -288,8 +294,7 @@ def test_aclose_after_a_drop_during_a_renewal_leaves_no_task(server: BinanceServ
         assert asyncio.all_tasks() == before
 
     run(scenario())
-    import gc
-
+    until(lambda: not token_calls(), timeout=3.0)  # the abandoned calls end, their sockets closed
     gc.collect()
     assert problems == []
 

@@ -12,7 +12,7 @@ import contextlib
 import errno
 import logging
 import os
-import select
+import selectors
 import socket
 import threading
 import time
@@ -40,6 +40,8 @@ logger = logging.getLogger("binance_spot.stream")
 
 #: How long a consumer may be away from ``get()`` before the network thread reads for it.
 GRACE = 0.005
+#: ``connect_ex`` on a non-blocking socket: the connection is on its way.
+PENDING = (errno.EINPROGRESS, errno.EAGAIN, errno.EALREADY)
 
 
 class SyncStream:
@@ -279,11 +281,13 @@ class SyncStream:
             sock = socket.socket(family, kind, proto)
             sock.setblocking(False)
             code = sock.connect_ex(address)
-            while code in (errno.EINPROGRESS, errno.EAGAIN, errno.EALREADY):
-                if self._closing.is_set() or time.monotonic() >= deadline:
-                    break
-                if select.select([], [sock], [], POLL)[1]:
-                    code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            with selectors.DefaultSelector() as writable:  # not select(): any descriptor number
+                writable.register(sock, selectors.EVENT_WRITE)
+                while code in PENDING:
+                    if self._closing.is_set() or time.monotonic() >= deadline:
+                        break
+                    if writable.select(POLL):
+                        code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
             with self._socket_lock:
                 if code == 0 and not self._closing.is_set():
                     sock.setblocking(True)
@@ -292,11 +296,7 @@ class SyncStream:
             sock.close()
             if self._closing.is_set():
                 return None
-            error = (
-                TimeoutError("timed out connecting")
-                if code in (errno.EINPROGRESS, errno.EALREADY)
-                else OSError(code, os.strerror(code))
-            )
+            error = TimeoutError("timed out connecting") if code in PENDING else OSError(code, os.strerror(code))
         raise error
 
     def _serve(self, ws: Any, credential: Credential) -> Step:
