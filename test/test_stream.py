@@ -223,11 +223,13 @@ def test_50_renewals_while_events_flow_deliver_each_event_once_in_order(
             stop.wait(0.001)
 
     async def scenario() -> None:
-        await driver.open(client, token_validity=0.1, renew_before=0.09)
+        # Renewed every ~50 ms, with 450 ms to spare before each token expires: a loaded machine
+        # delays a renewal, never makes it miss its token.
+        await driver.open(client, token_validity=0.5, renew_before=0.45)
         thread = threading.Thread(target=producer)
         thread.start()
         try:
-            await asyncio.wait_for(asyncio.to_thread(thread.join), 15)  # the events wait in the queue
+            await asyncio.wait_for(asyncio.to_thread(thread.join), 25)  # the events wait in the queue
         finally:
             stop.set()
         seen = [await driver.get() for _ in pushed]
