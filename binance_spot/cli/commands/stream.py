@@ -31,10 +31,19 @@ def register(commands: Commands) -> None:
 
 
 def _show(out: Output, event: "Event") -> None:
+    """``--json``: the typed fields (decimals as Binance's strings) and the raw event; else one short line."""
     if out.as_json:
-        out.data({"type": type(event).__name__, "event": event.raw})
+        from binance_spot.exceptions import EventFieldError
+
+        try:
+            fields: Any = event.to_dict(json=True)
+        except EventFieldError as exc:
+            fields = {"error": str(exc)}
+        out.data({"type": type(event).__name__, "fields": fields, "event": event.raw})
     else:
-        out.line(f"{time.strftime('%H:%M:%S')}  {event!r}")
+        from binance_spot.cli.lines import event_line
+
+        out.line(f"{time.strftime('%H:%M:%S')}  {event_line(event)}")
 
 
 def _consume(stream: Any, out: Output, until: Callable[[], bool]) -> None:
