@@ -12,7 +12,7 @@ from binance_spot._lazy import lazy_exports
 if TYPE_CHECKING:
     from binance_spot.testing._serve import MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES
     from binance_spot.testing.accounts import LISTEN_KEY_VALIDITY, MAX_TOKEN_VALIDITY_MS
-    from binance_spot.testing.clock import ManualClock
+    from binance_spot.testing.clock import ManualClock, OffsetClock
     from binance_spot.testing.faults import FAULT_KINDS
     from binance_spot.testing.records import REQUEST_LOG_SIZE, Recorded
     from binance_spot.testing.server import BinanceServer
@@ -31,6 +31,7 @@ _EXPORTS = {
     "REQUEST_LOG_SIZE": _RECORDS,
     "BinanceServer": "binance_spot.testing.server",
     "ManualClock": "binance_spot.testing.clock",
+    "OffsetClock": "binance_spot.testing.clock",
     "Recorded": _RECORDS,
     "FunctionTransport": "binance_spot.testing.transport",
     "respond": "binance_spot.testing.transport",
@@ -45,6 +46,7 @@ __all__ = [
     "REQUEST_LOG_SIZE",
     "BinanceServer",
     "ManualClock",
+    "OffsetClock",
     "Recorded",
     "FunctionTransport",
     "respond",

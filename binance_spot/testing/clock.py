@@ -1,6 +1,8 @@
-"""A hand-driven clock, so expiry can be tested without sleeping."""
+"""Clocks the local server can be moved on: by hand in tests, or ahead of real time from a shell."""
 
 import threading
+import time
+from collections.abc import Callable
 
 
 class ManualClock:
@@ -28,3 +30,31 @@ class ManualClock:
 
     def __repr__(self) -> str:
         return f"ManualClock({self():.3f})"
+
+
+class OffsetClock:
+    """Real time (``base``, default ``time.time``) plus the steps ``advance`` has added.
+
+    ``python -m binance_spot.testing`` serves on one, so ``advance-clock 3600`` from another
+    terminal makes the hour pass for keys and tokens while time still runs.
+    """
+
+    def __init__(self, base: Callable[[], float] = time.time) -> None:
+        self._base = base
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self._base() + self._offset
+
+    def advance(self, seconds: float) -> float:
+        """Move forward by ``seconds`` and return the new time; time never runs backwards."""
+        if seconds < 0:
+            raise ValueError("an OffsetClock cannot go backwards")
+        with self._lock:
+            self._offset += seconds
+            return self._base() + self._offset
+
+    def __repr__(self) -> str:
+        return f"OffsetClock(+{self._offset:.3f} s)"

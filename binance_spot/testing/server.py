@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
+from binance_spot.testing.admin import Admin
 from binance_spot.testing.endpoints import RestApi
 from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.faults import Fault, Faults
@@ -26,6 +27,9 @@ __all__ = ["BinanceServer"]
 
 class BinanceServer:
     """Binance's listen-key and listen-token endpoints on localhost, with faults on demand.
+
+    ``POST /_admin/<action>`` (loopback clients only) drives it from another process: see
+    ``binance_spot.testing.admin``.
 
     Use it as a context manager; ``url`` is where clients should point. State is kept in
     memory and time comes from ``clock`` (e.g. a ``ManualClock``), so expiry is testable.
@@ -57,7 +61,8 @@ class BinanceServer:
         self._streams = StreamHub(self._exchange)
         self._log = RequestLog(request_log_size)
         access = AccessLog(access_log)
-        self._site = Site(self._rest, self._faults, self._streams, self._log, access, self._exchange.clock)
+        admin = Admin(self, getattr(clock, "advance", None))  # a ManualClock or an OffsetClock can be moved
+        self._site = Site(self._rest, self._faults, self._streams, self._log, access, self._exchange.clock, admin)
         self._address = (host, port)
         self._connection_timeout = float(connection_timeout)
         self._lock = threading.Lock()  # start() and stop()

@@ -5,6 +5,7 @@ closed stdout; ``--demo`` shows renewals, a forced drop and the gap marker on a 
 """
 
 import argparse
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -68,6 +69,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
     with connect(args) as client, StopSignals() as signals:
         stream: Any = MarginRiskStream(client) if args.risk else MarginUserDataStream(client, symbol=args.isolated)
         with stream:
+            if not out.as_json:  # a blank screen would look like a hang: say where it listens
+                what = "risk" if args.risk else f"isolated {args.isolated}" if args.isolated else "cross margin"
+                print(f"binance-spot: subscribed ({what}); waiting for events, Ctrl-C stops", file=sys.stderr)
             try:
                 _consume(stream, out, lambda: signals.received is not None or out.gone())
             except OutputClosed:
