@@ -11,10 +11,13 @@ from binance_spot._lazy import lazy_exports
 from binance_spot._spec import PACKAGE_VERSION as __version__
 
 if TYPE_CHECKING:
+    from binance_spot.api.api_key_api import ApiKeyApi
+    from binance_spot.api.general_api import GeneralApi
     from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
     from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
     from binance_spot.api.margin_stream_api import MarginStreamApi
     from binance_spot.models.account_balance import AccountBalance
+    from binance_spot.models.api_key_restrictions import ApiKeyRestrictions
     from binance_spot.models.balance_update import BalanceUpdate
     from binance_spot.models.event_stream_terminated import EventStreamTerminated
     from binance_spot.models.execution_report import ExecutionReport
@@ -28,14 +31,18 @@ if TYPE_CHECKING:
     from binance_spot.models.margin_risk_listen_key import MarginRiskListenKey
     from binance_spot.models.outbound_account_position import OutboundAccountPosition
     from binance_spot.models.server_shutdown import ServerShutdown
+    from binance_spot.models.server_time import ServerTime
     from binance_spot.models.user_liability_change import UserLiabilityChange
 
 __all__ = [
     "__version__",
+    "ApiKeyApi",
+    "GeneralApi",
     "MarginListenTokenApi",
     "MarginRiskStreamApi",
     "MarginStreamApi",
     "AccountBalance",
+    "ApiKeyRestrictions",
     "BalanceUpdate",
     "EventStreamTerminated",
     "ExecutionReport",
@@ -49,6 +56,7 @@ __all__ = [
     "MarginRiskListenKey",
     "OutboundAccountPosition",
     "ServerShutdown",
+    "ServerTime",
     "UserLiabilityChange",
     *_exports.__all__,
     *_exports.LAZY,
@@ -58,10 +66,13 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "ApiKeyApi": "binance_spot.api.api_key_api",
+        "GeneralApi": "binance_spot.api.general_api",
         "MarginListenTokenApi": "binance_spot.api.margin_listen_token_api",
         "MarginRiskStreamApi": "binance_spot.api.margin_risk_stream_api",
         "MarginStreamApi": "binance_spot.api.margin_stream_api",
         "AccountBalance": "binance_spot.models.account_balance",
+        "ApiKeyRestrictions": "binance_spot.models.api_key_restrictions",
         "BalanceUpdate": "binance_spot.models.balance_update",
         "EventStreamTerminated": "binance_spot.models.event_stream_terminated",
         "ExecutionReport": "binance_spot.models.execution_report",
@@ -75,6 +86,7 @@ __getattr__, __dir__ = lazy_exports(
         "MarginRiskListenKey": "binance_spot.models.margin_risk_listen_key",
         "OutboundAccountPosition": "binance_spot.models.outbound_account_position",
         "ServerShutdown": "binance_spot.models.server_shutdown",
+        "ServerTime": "binance_spot.models.server_time",
         "UserLiabilityChange": "binance_spot.models.user_liability_change",
         **_exports.LAZY,
     },

@@ -6,11 +6,11 @@ A new endpoint is a function of ``(account, request, now)`` and a line in ``ROUT
 
 from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS, Account, ListenKeys
 from binance_spot.testing.exchange import Exchange, Operation
-from binance_spot.testing.params import integer, invalid, require
+from binance_spot.testing.params import integer, invalid, mandatory, require
 from binance_spot.testing.records import Recorded
-from binance_spot.testing.replies import ApiError, Reply, html_reply
+from binance_spot.testing.replies import ApiError, Reply, html_reply, json_reply
 
-__all__ = ["RETIRED_PATHS", "ROUTES", "RestApi"]
+__all__ = ["API_KEY_RESTRICTIONS", "RESTRICTIONS_PATH", "RETIRED_PATHS", "ROUTES", "TIME_PATH", "RestApi"]
 
 #: The margin listen-key paths production retired (410 when ``retired``).
 RETIRED_PATHS = ("/sapi/v1/userDataStream", "/sapi/v1/userDataStream/isolated")
@@ -61,6 +61,25 @@ ROUTES: dict[str, tuple[tuple[str, ...], Operation]] = {
 }
 
 
+#: ``GET /api/v3/time`` (MARKET_DATA: no API key) answers the server's clock.
+TIME_PATH = "/api/v3/time"
+#: ``GET /sapi/v1/account/apiRestrictions`` (signed) answers ``RestApi.restrictions``.
+RESTRICTIONS_PATH = "/sapi/v1/account/apiRestrictions"
+#: What the local server says every key may do, unless a test changes ``BinanceServer.api_key_restrictions``.
+API_KEY_RESTRICTIONS: dict[str, object] = {
+    "ipRestrict": True,
+    "enableReading": True,
+    "enableMargin": True,
+    "enableSpotAndMarginTrading": True,
+    "enableWithdrawals": False,
+    "enableInternalTransfer": False,
+    "enableFutures": False,
+    "permitsUniversalTransfer": False,
+    "enableVanillaOptions": False,
+    "enablePortfolioMarginTrading": False,
+}
+
+
 class RestApi:
     """Routes a request to its endpoint: 404 / 405 / 410 pages as Binance's front end sends them,
     then the exchange's JSON. ``retired`` switches the retired paths to 410."""
@@ -68,9 +87,18 @@ class RestApi:
     def __init__(self, exchange: Exchange, retired: bool) -> None:
         self.exchange = exchange
         self.retired = retired
+        self.restrictions = {**API_KEY_RESTRICTIONS, "createTime": int(exchange.clock() * 1000)}
+        self._routes = {**ROUTES, RESTRICTIONS_PATH: (("GET",), self._restrictions)}
+
+    def _restrictions(self, account: Account, req: Recorded, now: float) -> object:
+        if req.param("signature") is None:  # USER_DATA: signed (the exchange has checked the signature)
+            raise mandatory("signature")
+        return dict(self.restrictions)
 
     def answer(self, req: Recorded) -> Reply:
-        route = ROUTES.get(req.path)
+        if req.path == TIME_PATH and req.method == "GET":  # MARKET_DATA: no key, no weight per account
+            return json_reply(200, {"serverTime": int(self.exchange.clock() * 1000)})
+        route = self._routes.get(req.path)
         if route is None:
             return html_reply(404)
         if self.retired and req.path in RETIRED_PATHS:

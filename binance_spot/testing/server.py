@@ -109,6 +109,12 @@ class BinanceServer:
     def retired(self, value: bool) -> None:
         self._rest.retired = value
 
+    @property
+    def api_key_restrictions(self) -> dict[str, object]:
+        """What ``GET /sapi/v1/account/apiRestrictions`` answers (Binance's fields); change it in place
+        to play a key without margin, without reading or without an IP restriction."""
+        return self._rest.restrictions
+
     # The request log.
 
     @property
