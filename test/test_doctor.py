@@ -8,20 +8,30 @@ from collections.abc import Iterator
 import pytest
 
 from binance_spot.cli import main
-from binance_spot.testing import BinanceServer, ManualClock
+from binance_spot.testing import BinanceServer
 
 KEY = "doctor-api-key-0123"
 SECRET = "doctor-secret-4567"
 CHECKS = ["clock", "key", "reading", "margin", "ip", "retired", "token", "subscribe", "risk"]
 
 
-@pytest.fixture
-def doctor_clock() -> ManualClock:
-    return ManualClock()
+class Skewed:
+    """Real time minus ``skew`` seconds: the server's clock, ``skew`` behind ours (ahead when negative)."""
+
+    def __init__(self) -> None:
+        self.skew = 0.0
+
+    def __call__(self) -> float:
+        return time.time() - self.skew
 
 
 @pytest.fixture
-def doctor_server(doctor_clock: ManualClock) -> Iterator[BinanceServer]:
+def doctor_clock() -> Skewed:
+    return Skewed()
+
+
+@pytest.fixture
+def doctor_server(doctor_clock: Skewed) -> Iterator[BinanceServer]:
     with BinanceServer(api_keys=[KEY], secret_keys={KEY: SECRET}, retired=True, clock=doctor_clock) as server:
         yield server
 
@@ -29,7 +39,7 @@ def doctor_server(doctor_clock: ManualClock) -> Iterator[BinanceServer]:
 @pytest.fixture
 def run(
     doctor_server: BinanceServer,
-    doctor_clock: ManualClock,
+    doctor_clock: Skewed,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ):  # type: ignore[no-untyped-def]
@@ -37,9 +47,7 @@ def run(
     monkeypatch.setenv("BINANCE_SECRET_KEY", SECRET)
     monkeypatch.delenv("BINANCE_HOST", raising=False)
 
-    def doctor(*args: str, clock_at_now: bool = True) -> tuple[int, list[str], str]:
-        if clock_at_now:  # the server's clock where ours is, give or take nothing
-            doctor_clock.advance(max(0.0, time.time() - doctor_clock()))
+    def doctor(*args: str) -> tuple[int, list[str], str]:
         code = main(["doctor", "--host", doctor_server.url, "--timeout", "2", *args])
         out, err = capsys.readouterr()
         for secret in [KEY, SECRET, *doctor_server.tokens, *doctor_server.risk_listen_keys]:
@@ -88,9 +96,9 @@ def test_permissions_and_ip_restriction(run, doctor_server: BinanceServer) -> No
 
 
 @pytest.mark.parametrize(("skew", "expected"), [(-30.0, "FAIL"), (3.0, "FAIL"), (0.8, "WARN")])
-def test_a_skewed_clock_is_measured(run, doctor_clock: ManualClock, skew: float, expected: str) -> None:  # type: ignore[no-untyped-def]
-    doctor_clock.advance(time.time() - doctor_clock() - skew)  # the server's clock: ours minus skew
-    code, lines, _ = run(clock_at_now=False)
+def test_a_skewed_clock_is_measured(run, doctor_clock: Skewed, skew: float, expected: str) -> None:  # type: ignore[no-untyped-def]
+    doctor_clock.skew = skew
+    code, lines, _ = run()
     (clock,) = [line for line in lines if line.split()[1] == "clock"]
     assert clock.startswith(expected) and ("ahead of" if skew > 0 else "behind") in clock
     if expected == "FAIL":
