@@ -10,7 +10,20 @@ from binance_spot.testing.params import integer, invalid, mandatory, require
 from binance_spot.testing.records import Recorded
 from binance_spot.testing.replies import ApiError, Reply, html_reply, json_reply
 
-__all__ = ["API_KEY_RESTRICTIONS", "RESTRICTIONS_PATH", "RETIRED_PATHS", "ROUTES", "TIME_PATH", "RestApi"]
+__all__ = [
+    "API_KEY_RESTRICTIONS",
+    "MIN_TOKEN_VALIDITY_MS",
+    "RESTRICTIONS_PATH",
+    "RETIRED_PATHS",
+    "ROUTES",
+    "TIME_PATH",
+    "RestApi",
+]
+
+#: The shortest listen-token ``validity`` (ms) the server grants by default. Binance documents
+#: only the maximum (24 h); less than a second is a unit mistake (seconds sent as milliseconds),
+#: answered -1130 like any invalid value. ``BinanceServer(min_token_validity_ms=1)`` plays short ones.
+MIN_TOKEN_VALIDITY_MS = 1000
 
 #: The margin listen-key paths production retired (410 when ``retired``).
 RETIRED_PATHS = ("/sapi/v1/userDataStream", "/sapi/v1/userDataStream/isolated")
@@ -84,11 +97,22 @@ class RestApi:
     """Routes a request to its endpoint: 404 / 405 / 410 pages as Binance's front end sends them,
     then the exchange's JSON. ``retired`` switches the retired paths to 410."""
 
-    def __init__(self, exchange: Exchange, retired: bool) -> None:
+    def __init__(self, exchange: Exchange, retired: bool, min_token_validity_ms: int = MIN_TOKEN_VALIDITY_MS) -> None:
         self.exchange = exchange
         self.retired = retired
+        self.min_token_validity_ms = min_token_validity_ms
         self.restrictions = {**API_KEY_RESTRICTIONS, "createTime": int(exchange.clock() * 1000)}
-        self._routes = {**ROUTES, RESTRICTIONS_PATH: (("GET",), self._restrictions)}
+        token_path = "/sapi/v1/userListenToken"
+        self._routes = {
+            **ROUTES,
+            token_path: (ROUTES[token_path][0], self._listen_token),
+            RESTRICTIONS_PATH: (("GET",), self._restrictions),
+        }
+
+    def _listen_token(self, account: Account, req: Recorded, now: float) -> object:
+        if integer(req, "validity", MAX_TOKEN_VALIDITY_MS) < self.min_token_validity_ms:
+            raise invalid()
+        return _listen_token(account, req, now)
 
     def _restrictions(self, account: Account, req: Recorded, now: float) -> object:
         if req.param("signature") is None:  # USER_DATA: signed (the exchange has checked the signature)

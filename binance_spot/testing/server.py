@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
 from binance_spot.testing.admin import Admin
-from binance_spot.testing.endpoints import RestApi
+from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS
+from binance_spot.testing.endpoints import MIN_TOKEN_VALIDITY_MS, RestApi
 from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.faults import Fault, Faults
 from binance_spot.testing.handler import HttpServer, Site
@@ -35,7 +36,8 @@ class BinanceServer:
     memory and time comes from ``clock`` (e.g. a ``ManualClock``), so expiry is testable.
     ``requests`` keeps the last ``request_log_size`` requests. A connection silent for
     ``connection_timeout`` seconds is closed. ``access_log`` (e.g. ``sys.stderr``) gets one
-    line per request, secrets masked.
+    line per request, secrets masked. A listen token of less than ``min_token_validity_ms``
+    (default 1 s) is refused with -1130.
     """
 
     def __init__(
@@ -50,13 +52,18 @@ class BinanceServer:
         request_log_size: int = REQUEST_LOG_SIZE,
         connection_timeout: float = 10.0,
         access_log: TextIO | None = None,
+        min_token_validity_ms: int = MIN_TOKEN_VALIDITY_MS,
     ) -> None:
         if not (isinstance(request_log_size, int) and request_log_size > 0):
             raise ValueError(f"request_log_size must be a positive int, got {request_log_size!r}")
         if not 0 < connection_timeout < float("inf"):
             raise ValueError(f"connection_timeout must be a positive number of seconds, got {connection_timeout!r}")
         self._exchange = Exchange(api_keys, clock or time.time, secret_keys)
-        self._rest = RestApi(self._exchange, retired)
+        if not (isinstance(min_token_validity_ms, int) and 1 <= min_token_validity_ms <= MAX_TOKEN_VALIDITY_MS):
+            raise ValueError(
+                f"min_token_validity_ms must be 1 to {MAX_TOKEN_VALIDITY_MS}, got {min_token_validity_ms!r}"
+            )
+        self._rest = RestApi(self._exchange, retired, min_token_validity_ms)
         self._faults = Faults()
         self._streams = StreamHub(self._exchange)
         self._log = RequestLog(request_log_size)

@@ -91,7 +91,7 @@ def demo(out: Output) -> int:
         if not out.as_json:
             out.line(f"-- {text}")
 
-    with BinanceServer() as server:
+    with BinanceServer(min_token_validity_ms=1) as server:  # tokens of 0.2 s
         config = Configuration(host=server.url, api_key={"X-MBX-APIKEY": "demo-key"})
         say(f"local Binance at {server.url}; tokens live 0.2 s, renewed 0.15 s before they expire")
         options: dict[str, Any] = {"token_validity": 0.2, "renew_before": 0.15, "backoff": (0.05, 1.0)}
