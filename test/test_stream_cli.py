@@ -107,17 +107,26 @@ def test_demo_shows_renewals_a_drop_and_the_gap() -> None:
     assert "reconnected with a new token" in out and "gap markers: 1" in out
 
 
-def test_stream_without_the_extra_is_one_line_and_exit_2() -> None:
+@pytest.mark.parametrize("args", [["stream"], ["stream", "--demo"]])
+def test_stream_without_the_extra_is_one_line_and_exit_2(args: list[str]) -> None:
     import subprocess
     import sys
 
-    code = "import sys; sys.modules['websockets'] = None; from binance_spot.cli import main; sys.exit(main(['stream']))"
+    code = f"import sys; sys.modules['websockets'] = None; from binance_spot.cli import main; sys.exit(main({args}))"
     env = {**os.environ, "BINANCE_API_KEY": "k", "BINANCE_HOST": "http://127.0.0.1:9"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, env=env)
     assert done.returncode == 2, done.stderr
+    assert done.stdout == ""  # no demo header before the error
     assert done.stderr.strip().splitlines() == [
         "binance-spot: error: the streams need the websockets package: pip install 'binance_spot[stream]'"
     ]
+
+
+def test_the_demo_refuses_a_host_it_would_ignore(capsys: pytest.CaptureFixture[str]) -> None:
+    from binance_spot.cli import main
+
+    assert main(["stream", "--demo", "--host", "http://127.0.0.1:1"]) == 2
+    assert capsys.readouterr().err.startswith("binance-spot: error: --demo runs on its own local server and takes no")
 
 
 def test_the_websockets_log_keeps_words_and_masks_keys() -> None:

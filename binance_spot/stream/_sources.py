@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from binance_spot import _backoff
 from binance_spot._redact import MASK
+from binance_spot._validate import check_symbol
 from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
 from binance_spot.settings import seconds
@@ -155,8 +156,8 @@ class TokenSource:
     """A new listen token from ``POST /sapi/v1/userListenToken`` for every (re)subscription."""
 
     def __init__(self, api_client: Any, symbol: str | None, validity: float, renew_before: float) -> None:
-        if symbol is not None and not (isinstance(symbol, str) and symbol.isascii() and symbol.isalnum()):
-            raise ValueError(f"symbol must be ASCII letters and digits such as 'BNBUSDT', got {symbol!r}")
+        if symbol is not None:
+            check_symbol(symbol)
         seconds("token_validity", validity, least=0.001, most=86400.0)
         seconds("renew_before", renew_before)
         from binance_spot.api.margin_listen_token_api import MarginListenTokenApi

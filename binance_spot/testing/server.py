@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
-from binance_spot.testing.admin import Admin
 from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS
+from binance_spot.testing.admin import Admin
 from binance_spot.testing.endpoints import MIN_TOKEN_VALIDITY_MS, RestApi
 from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.faults import Fault, Faults

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from binance_spot.cli.arguments import Commands
+from binance_spot.cli.arguments import Commands, symbol
 from binance_spot.cli.client import connect
-from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed
+from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed, UsageError
 from binance_spot.cli.output import Output
 from binance_spot.cli.signals import StopSignals
 
@@ -26,7 +26,8 @@ HELP = "print margin events as they arrive until Ctrl-C, SIGTERM or stdout close
 def register(commands: Commands) -> None:
     sub = commands.add("stream", HELP, run)
     kind = sub.add_mutually_exclusive_group()
-    kind.add_argument("--isolated", metavar="SYMBOL", help="the isolated margin account of SYMBOL (default: cross)")
+    isolated = "the isolated margin account of SYMBOL (default: cross)"
+    kind.add_argument("--isolated", type=symbol, metavar="SYMBOL", help=isolated)
     kind.add_argument("--risk", action="store_true", help="the risk stream: margin calls, liability changes")
     kind.add_argument("--demo", action="store_true", help="renewals, a forced drop and a gap on a local Binance")
 
@@ -63,6 +64,8 @@ def _consume(stream: Any, out: Output, until: Callable[[], bool]) -> None:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     if args.demo:
+        if args.host:  # the demo drives its own server (events, a drop): it cannot run against another
+            raise UsageError("--demo runs on its own local server and takes no --host (drop --demo to stream from it)")
         return demo(out)
     from binance_spot.stream import MarginRiskStream, MarginUserDataStream
 
@@ -85,7 +88,10 @@ def demo(out: Output) -> int:
     """Events, renewals with none lost, a forced drop and its gap marker: about a second."""
     from binance_spot import ApiClient, Configuration
     from binance_spot.stream import Gap, MarginUserDataStream
+    from binance_spot.stream.errors import require_websockets
     from binance_spot.testing import BinanceServer
+
+    require_websockets()  # before the header: without the extra, the error is the only line
 
     def say(text: str) -> None:
         if not out.as_json:
