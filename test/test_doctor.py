@@ -146,3 +146,12 @@ def test_without_the_stream_extra_the_subscribe_check_says_how_to_install(run, m
     code, lines, _ = run()
     (subscribe,) = [line for line in lines if line.split()[1] == "subscribe"]
     assert code == 2 and subscribe.startswith("FAIL") and "pip install 'binance_spot[stream]'" in subscribe
+
+
+def test_a_lying_server_gets_lines_not_a_crash(run, doctor_server: BinanceServer) -> None:  # type: ignore[no-untyped-def]
+    doctor_server.api_key_restrictions["createTime"] = 10**20  # no calendar holds it
+    code, lines, _ = run()
+    assert code == 0 and "created at an unreadable time" in lines[2]
+    doctor_server.add_fault("invalid_json", times=20, path="/sapi/v1/account/apiRestrictions")
+    code, lines, _ = run()
+    assert code == 3 and statuses(lines)["key"] == "FAIL" and statuses(lines)["risk"] == "OK"

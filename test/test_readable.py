@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from binance_spot.cli.lines import MAX_UNKNOWN, amount, event_line
+from binance_spot.cli.lines import MAX_LINE, MAX_UNKNOWN, amount, event_line
 from binance_spot.stream import EventFieldError, Gap, parse_event
 
 ORDER = {"e": "executionReport", "E": 1, "s": "BTCUSDT", "c": "web_1", "S": "BUY", "o": "LIMIT", "f": "GTC",
@@ -57,3 +57,9 @@ def test_a_field_error_names_the_event_and_the_field() -> None:
         _ = parse_event({"e": "executionReport"}).order_id
     with pytest.raises(EventFieldError, match=r"^AccountBalance\.free: expected a decimal string"):
         _ = parse_event({**POSITION, "B": [{"a": "BTC", "f": 1}]}).balances[0].free
+
+
+def test_a_server_cannot_paint_the_terminal_or_flood_a_line() -> None:
+    hostile = event_line(parse_event({**ORDER, "s": "BTC\x1b[2J\rUSDT" + "X" * 5000}))
+    assert hostile.startswith("BUY BTC?[2J?USDTXXX") and len(hostile) == MAX_LINE and hostile.isprintable()
+    assert event_line(parse_event({"e": "new\x07", "E": 1})).isprintable()

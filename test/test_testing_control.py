@@ -102,6 +102,13 @@ def test_the_admin_endpoint_checks_what_it_is_sent() -> None:
             assert admin(server.url, "advance-clock", body)[0] == 400, body
         assert admin(server.url, "push-event", b'{"a": 1}')[0] == 400
         assert admin(server.url, "push-event", b"\xff")[0] == 400
+        assert admin(server.url, "push-event", b"[" * 100_000)[0] == 400  # deeper than the parser goes
+        rebound = urllib.request.Request(f"{server.url}/_admin/drop-streams", b"{}", method="POST")
+        rebound.add_header("Content-Type", "application/json")
+        rebound.add_header("Host", "evil.example:80")  # a DNS-rebound page: same origin, its own Host
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(rebound, timeout=5)
+        assert refused.value.code == 403
         assert admin(server.url, "drop-streams", content_type="text/plain")[0] == 415  # a cross-site form
         assert admin(server.url, "nope")[0] == 404
         assert admin(server.url, "expire-keys") == (200, {})
@@ -130,3 +137,38 @@ def test_the_admin_endpoint_refuses_clients_from_other_machines() -> None:
         assert admin(f"http://{address}:{port}", "drop-streams") == (
             403, {"error": "the admin endpoint answers only clients on this machine (loopback)"})  # fmt: skip
         assert admin(f"http://127.0.0.1:{port}", "drop-streams") == (200, {"dropped": 0})
+
+
+def test_a_trickling_server_cannot_hold_the_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+
+    from binance_spot.testing import control as control_module
+
+    monkeypatch.setattr(control_module, "TIMEOUT", 0.5)
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            while not stop.wait(0.05):  # a byte every 50 ms: each read is in time, the whole never is
+                try:
+                    connection.sendall(b" ")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=trickle)
+    thread.start()
+    started = time.monotonic()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        assert control_module.main(["drop-streams", "--url", url], "prog") == 1
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+    assert time.monotonic() - started < 3
+    assert "cannot reach the server" in capsys.readouterr().err

@@ -72,8 +72,11 @@ def key(client: Any) -> list[Check]:
         fix = "set BINANCE_SECRET_KEY to check the key (the permissions are read by a signed request)"
         return [Check("key", SKIP, "not checked: no secret key", fix)]
     found = ApiKeyApi(client).sapi_v1_account_api_restrictions_get()
-    created = time.strftime("%Y-%m-%d", time.gmtime(found.create_time / 1000))
-    checks = [Check("key", OK, f"valid (created {created}), signed requests verify")]
+    try:
+        created = f"created {time.strftime('%Y-%m-%d', time.gmtime(found.create_time / 1000))}"
+    except (OverflowError, OSError, ValueError):  # a createTime no calendar holds
+        created = "created at an unreadable time"
+    checks = [Check("key", OK, f"valid ({created}), signed requests verify")]
     if not found.enable_reading:
         fix = "enable 'Enable Reading' for it in API Management"
         checks.append(Check("reading", FAIL, "the key may not read", fix))

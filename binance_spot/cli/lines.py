@@ -15,8 +15,8 @@ from binance_spot import models
 from binance_spot.exceptions import EventFieldError
 from binance_spot.stream import Event, Gap
 
-#: The longest line printed for an event this version does not model.
-MAX_UNKNOWN = 160
+#: The longest line printed for an event this version does not model, and for any event.
+MAX_UNKNOWN, MAX_LINE = 160, 400
 
 
 def amount(value: Decimal) -> str:
@@ -74,11 +74,14 @@ _LINES: dict[type[Event], Callable[[Any], str]] = {
 
 
 def event_line(event: Event) -> str:
-    """The line for ``event`` (without the time stamp the command puts before it)."""
+    """The line for ``event`` (without the time stamp the command puts before it): one line of
+    printable characters, so a server cannot move the cursor or clear the terminal."""
     show = _LINES.get(type(event))
     if show is None:
-        return f"{event.raw.get('e')!s}: {json.dumps(event.raw, default=str)}"[:MAX_UNKNOWN]
-    try:
-        return show(event)
-    except EventFieldError as exc:
-        return f"{type(event).__name__} (malformed: {exc}): {event!r}"[:MAX_UNKNOWN]
+        line = f"{event.raw.get('e')!s}: {json.dumps(event.raw, default=str)}"[:MAX_UNKNOWN]
+    else:
+        try:
+            line = show(event)[:MAX_LINE]
+        except EventFieldError as exc:
+            line = f"{type(event).__name__} (malformed: {exc}): {event!r}"[:MAX_UNKNOWN]
+    return "".join(ch if ch.isprintable() else "?" for ch in line)

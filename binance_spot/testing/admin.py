@@ -4,7 +4,8 @@
 server started in one terminal can be fed events, have its streams cut and its clock moved
 from a second. Only a loopback client is served (403 for any other: the server may listen on
 ``0.0.0.0``), and only a JSON body (a web page's cross-site form cannot send one without a
-preflight this server never answers). Admin requests are not recorded and meet no fault.
+preflight this server never answers), for a loopback ``Host`` (a DNS-rebound page names its
+own). Admin requests are not recorded and meet no fault.
 """
 
 import ipaddress
@@ -76,6 +77,9 @@ class Admin:
     def _run(self, req: Recorded) -> dict[str, Any]:
         if not _loopback(req.client[0]):
             raise _Refused(403, "the admin endpoint answers only clients on this machine (loopback)")
+        host = (req.header("Host") or "").rsplit(":", 1)[0].strip("[]")
+        if host != "localhost" and not _loopback(host):  # a DNS-rebound web page names its own host
+            raise _Refused(403, "the admin endpoint answers only requests for a loopback Host")
         action = self._actions.get(req.path[len(ADMIN_PREFIX) :])
         if action is None:
             raise _Refused(404, f"unknown action; expected one of {', '.join(ADMIN_ACTIONS)}")
@@ -85,8 +89,8 @@ class Admin:
             raise _Refused(415, "admin requests carry Content-Type: application/json")
         try:
             body = json.loads(req.body or b"{}")
-        except ValueError:  # bad UTF-8 too
-            raise _Refused(400, "the body is not JSON") from None
+        except (ValueError, RecursionError):  # bad UTF-8, or nested past the parser's depth
+            raise _Refused(400, "the body is not JSON (or nests too deep)") from None
         return action(body)
 
     def _expire_keys(self, body: Any) -> dict[str, Any]:

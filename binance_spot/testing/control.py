@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -106,6 +107,19 @@ def _say(action: str, answer: dict[str, Any]) -> str:
     return "expired every listen key"
 
 
+def _read(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    """At most ``MAX_ANSWER`` bytes, by the deadline: a server that trickles cannot hold us."""
+    raw = b""
+    while len(raw) < MAX_ANSWER and time.monotonic() < deadline:
+        chunk = response.read1(MAX_ANSWER - len(raw))
+        if not chunk:
+            return raw
+        raw += chunk
+    if len(raw) < MAX_ANSWER:
+        raise TimeoutError(f"no whole answer within {TIMEOUT:.0f} s")
+    return raw
+
+
 def post(url: str | None, action: str, body: dict[str, Any]) -> dict[str, Any]:
     """POST ``body`` to the server's ``/_admin/<action>``; its JSON answer, or RuntimeError saying why not."""
     host, port = _address(url)
@@ -114,7 +128,7 @@ def post(url: str | None, action: str, body: dict[str, Any]) -> dict[str, Any]:
         payload = json.dumps(body).encode()
         connection.request("POST", ADMIN_PREFIX + action, payload, {"Content-Type": "application/json"})
         response = connection.getresponse()
-        raw = response.read(MAX_ANSWER)
+        raw = _read(response, time.monotonic() + TIMEOUT)
     except (OSError, http.client.HTTPException) as exc:
         raise RuntimeError(f"cannot reach the server at {url}: {exc or type(exc).__name__}") from None
     finally:
