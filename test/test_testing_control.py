@@ -89,6 +89,12 @@ def test_the_clock_moves_and_bad_input_is_refused_before_sending(shells: list[Sh
     gone = control({**env, "BINANCE_HOST": "http://127.0.0.1:1"}, "drop-streams")
     assert gone.returncode == 1 and "cannot reach the server" in gone.stderr and "Traceback" not in gone.stderr
     assert control({k: v for k, v in env.items() if k != "BINANCE_HOST"}, "expire-keys").returncode == 2
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # a reader that went away (| head)
+    command = [sys.executable, "-m", "binance_spot.testing", "drop-streams"]
+    closed = subprocess.run(command, env=env, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=20)
+    os.close(write_end)
+    assert closed.returncode == 0 and closed.stderr == ""
     code, err = shell.stop()
     assert code == 0 and "Traceback" not in err
 

@@ -156,5 +156,8 @@ def main(argv: Sequence[str], prog: str) -> int:
     except RuntimeError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    print(_say(args.action, answer), flush=True)
+    try:
+        print(_say(args.action, answer), flush=True)
+    except BrokenPipeError:  # the reader went away (| head): the action was done all the same
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush is quiet
     return EXIT_OK
