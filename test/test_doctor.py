@@ -155,3 +155,18 @@ def test_a_lying_server_gets_lines_not_a_crash(run, doctor_server: BinanceServer
     doctor_server.add_fault("invalid_json", times=20, path="/sapi/v1/account/apiRestrictions")
     code, lines, _ = run()
     assert code == 3 and statuses(lines)["key"] == "FAIL" and statuses(lines)["risk"] == "OK"
+
+
+def test_a_websocket_api_that_refuses_is_binances_error_not_a_bug(run, doctor_server: BinanceServer) -> None:  # type: ignore[no-untyped-def]
+    doctor_server.subscription_id_limit = 0  # every subscribe gets -2042
+    code, lines, _ = run()
+    (subscribe,) = [line for line in lines if line.split()[1] == "subscribe"]
+    assert code == 1 and subscribe.startswith("FAIL  subscribe   Binance error -2042")
+
+
+def test_a_websocket_that_cannot_connect_is_a_network_failure() -> None:
+    from binance_spot.cli.errors import EXIT_NETWORK, failure_of
+
+    failure = failure_of(ConnectionRefusedError(111, "Connection refused"))
+    assert (failure.exit_code, failure.kind) == (EXIT_NETWORK, "network")
+    assert failure.message == "network: [Errno 111] Connection refused"
