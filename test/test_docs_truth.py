@@ -81,3 +81,19 @@ def test_every_json_error_kind_is_in_cli_md() -> None:
     assert {"usage", "missing_extra", "api", "network"} <= kinds
     documented = set(re.findall(r"`(\w+)`", (ROOT / "docs" / "CLI.md").read_text(encoding="utf-8")))
     assert kinds <= documented, sorted(kinds - documented)
+
+
+def test_the_generated_examples_ask_for_what_the_server_grants() -> None:
+    from binance_spot.testing import MAX_TOKEN_VALIDITY_MS
+    from binance_spot.testing.endpoints import MIN_TOKEN_VALIDITY_MS
+
+    asked = [
+        int(n)
+        for doc in (ROOT / "docs").glob("*Api.md")
+        for n in re.findall(r"^validity = (\d+)", doc.read_text(), re.M)
+    ]
+    assert asked and all(MIN_TOKEN_VALIDITY_MS <= n <= MAX_TOKEN_VALIDITY_MS for n in asked), asked
+    symbols = [
+        s for doc in (ROOT / "docs").glob("*Api.md") for s in re.findall(r"^symbol = '([^']*)'", doc.read_text(), re.M)
+    ]
+    assert symbols and all(binance_spot._validate.check_symbol(s) for s in symbols)
