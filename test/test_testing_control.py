@@ -178,3 +178,22 @@ def test_a_trickling_server_cannot_hold_the_command(
         listener.close()
     assert time.monotonic() - started < 3
     assert "cannot reach the server" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("clock_type", ["ManualClock", "OffsetClock"])
+@pytest.mark.parametrize("step", [float("nan"), float("inf"), -1.0])
+def test_a_clock_cannot_be_poisoned(clock_type: str, step: float) -> None:
+    import binance_spot.testing
+
+    clock = getattr(binance_spot.testing, clock_type)()
+    before = clock()
+    with pytest.raises(ValueError, match="finite number of seconds"):
+        clock.advance(step)
+    now = clock()
+    assert now >= before and now == now  # not NaN
+
+
+def test_an_event_larger_than_the_server_reads_is_refused_before_sending(shells: list[Shell]) -> None:
+    big = json.dumps({"e": "balanceUpdate", "pad": "x" * (1 << 20)})
+    refused = control({**env_of({}), "BINANCE_HOST": "http://127.0.0.1:1"}, "push-event", big)
+    assert refused.returncode == 2 and "larger than the 1048576 bytes" in refused.stderr

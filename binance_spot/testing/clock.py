@@ -1,5 +1,6 @@
 """Clocks the local server can be moved on: by hand in tests, or ahead of real time from a shell."""
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -22,8 +23,8 @@ class ManualClock:
 
     def advance(self, seconds: float) -> float:
         """Move forward by ``seconds`` and return the new time; time never runs backwards."""
-        if seconds < 0:
-            raise ValueError("a ManualClock cannot go backwards")
+        if not 0 <= seconds < math.inf:  # NaN too: it would poison every comparison after it
+            raise ValueError(f"a ManualClock moves forward by a finite number of seconds, not {seconds!r}")
         with self._lock:
             self._now += seconds
             return self._now
@@ -50,8 +51,8 @@ class OffsetClock:
 
     def advance(self, seconds: float) -> float:
         """Move forward by ``seconds`` and return the new time; time never runs backwards."""
-        if seconds < 0:
-            raise ValueError("an OffsetClock cannot go backwards")
+        if not 0 <= seconds < math.inf:
+            raise ValueError(f"an OffsetClock moves forward by a finite number of seconds, not {seconds!r}")
         with self._lock:
             self._offset += seconds
             return self._base() + self._offset

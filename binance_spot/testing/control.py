@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from binance_spot.testing._serve import MAX_BODY_BYTES
 from binance_spot.testing.admin import ADMIN_PREFIX, MAX_ADVANCE
 
 #: Exit codes: done / refused by the server or unreachable / usage error.
@@ -45,6 +46,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _event(text: str) -> dict[str, Any]:
+    if len(text.encode("utf-8", "surrogateescape")) > MAX_BODY_BYTES:
+        raise argparse.ArgumentTypeError(f"is larger than the {MAX_BODY_BYTES} bytes the server reads")
     try:
         event = json.loads(text)
     except ValueError:
