@@ -11,11 +11,14 @@ from binance_spot._lazy import lazy_exports
 from binance_spot._spec import PACKAGE_VERSION as __version__
 
 if TYPE_CHECKING:
+    from binance_spot.api.api_key_api import ApiKeyApi
+    from binance_spot.api.general_api import GeneralApi
     from binance_spot.api.margin_account_api import MarginAccountApi
     from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
     from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
     from binance_spot.api.margin_stream_api import MarginStreamApi
     from binance_spot.models.account_balance import AccountBalance
+    from binance_spot.models.api_key_restrictions import ApiKeyRestrictions
     from binance_spot.models.balance_update import BalanceUpdate
     from binance_spot.models.event_stream_terminated import EventStreamTerminated
     from binance_spot.models.execution_report import ExecutionReport
@@ -36,15 +39,19 @@ if TYPE_CHECKING:
     from binance_spot.models.margin_trade import MarginTrade
     from binance_spot.models.outbound_account_position import OutboundAccountPosition
     from binance_spot.models.server_shutdown import ServerShutdown
+    from binance_spot.models.server_time import ServerTime
     from binance_spot.models.user_liability_change import UserLiabilityChange
 
 __all__ = [
     "__version__",
+    "ApiKeyApi",
+    "GeneralApi",
     "MarginAccountApi",
     "MarginListenTokenApi",
     "MarginRiskStreamApi",
     "MarginStreamApi",
     "AccountBalance",
+    "ApiKeyRestrictions",
     "BalanceUpdate",
     "EventStreamTerminated",
     "ExecutionReport",
@@ -65,6 +72,7 @@ __all__ = [
     "MarginTrade",
     "OutboundAccountPosition",
     "ServerShutdown",
+    "ServerTime",
     "UserLiabilityChange",
     *_exports.__all__,
     *_exports.LAZY,
@@ -74,11 +82,14 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "ApiKeyApi": "binance_spot.api.api_key_api",
+        "GeneralApi": "binance_spot.api.general_api",
         "MarginAccountApi": "binance_spot.api.margin_account_api",
         "MarginListenTokenApi": "binance_spot.api.margin_listen_token_api",
         "MarginRiskStreamApi": "binance_spot.api.margin_risk_stream_api",
         "MarginStreamApi": "binance_spot.api.margin_stream_api",
         "AccountBalance": "binance_spot.models.account_balance",
+        "ApiKeyRestrictions": "binance_spot.models.api_key_restrictions",
         "BalanceUpdate": "binance_spot.models.balance_update",
         "EventStreamTerminated": "binance_spot.models.event_stream_terminated",
         "ExecutionReport": "binance_spot.models.execution_report",
@@ -99,6 +110,7 @@ __getattr__, __dir__ = lazy_exports(
         "MarginTrade": "binance_spot.models.margin_trade",
         "OutboundAccountPosition": "binance_spot.models.outbound_account_position",
         "ServerShutdown": "binance_spot.models.server_shutdown",
+        "ServerTime": "binance_spot.models.server_time",
         "UserLiabilityChange": "binance_spot.models.user_liability_change",
         **_exports.LAZY,
     },

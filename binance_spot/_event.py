@@ -87,7 +87,10 @@ class Field(Generic[T]):
     def __get__(self, obj: Optional["Part"], owner: type) -> Union[T, "Field[T]"]:
         if obj is None:
             return self
-        return self.convert(obj.raw.get(self.key))
+        try:
+            return self.convert(obj.raw.get(self.key))
+        except EventFieldError as exc:  # name the field: "ExecutionReport.order_id: expected ..."
+            raise EventFieldError(f"{type(obj).__name__}.{self.name}: {exc}") from None
 
 
 class Part:
@@ -106,16 +109,22 @@ class Part:
             found.update((name, value) for name, value in vars(klass).items() if isinstance(value, Field))
         return found
 
-    def to_dict(self) -> dict[str, Any]:
-        """The fields by their Python names (nested parts as dicts, absent ones None)."""
-        return {name: _plain(getattr(self, name)) if f.key in self.raw else None for name, f in self.fields().items()}
+    def to_dict(self, *, json: bool = False) -> dict[str, Any]:
+        """The fields by their Python names (nested parts as dicts, absent ones None).
+
+        With ``json=True`` the values are ready for ``json.dumps``: a ``Decimal`` becomes
+        Binance's own string for it (``"0.00100000"``), exact and unrounded.
+        """
+        return {
+            name: _plain(getattr(self, name), json) if f.key in self.raw else None for name, f in self.fields().items()
+        }
 
     def __repr__(self) -> str:
+        """The typed values (nested parts as their reprs, decimals unquoted), secrets masked."""
         shown = []
         for name, field in self.fields().items():
-            value = self.raw.get(field.key)
-            if value is not None:
-                shown.append(f"{name}={MASK if field.secret else value!r}")
+            if self.raw.get(field.key) is not None:
+                shown.append(f"{name}={MASK if field.secret else _shown(self, name, field)}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
     def __eq__(self, other: object) -> bool:
@@ -124,10 +133,23 @@ class Part:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, json: bool) -> Any:
     if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value.to_dict() if isinstance(value, Part) else value
+        return [_plain(item, json) for item in value]
+    if isinstance(value, Part):
+        return value.to_dict(json=json)
+    return str(value) if json and isinstance(value, Decimal) else value
+
+
+def _shown(part: Part, name: str, field: Field[Any]) -> str:
+    """One value of a repr: typed when it reads, else the raw value (a repr never raises)."""
+    try:
+        value = getattr(part, name)
+    except EventFieldError:
+        return repr(part.raw.get(field.key))
+    if isinstance(value, list):
+        return f"[{', '.join(repr(item) for item in value)}]"
+    return str(value) if isinstance(value, Decimal) else repr(value)
 
 
 class Event(Part):

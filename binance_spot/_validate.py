@@ -25,6 +25,17 @@ _BAD_HEADER_VALUE = re.compile(r"[^\t\x20-\x7e\xa0-\xff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+#: Binance's symbols: upper-case letters and digits (``BNBUSDT``), at most 20 of them.
+_SYMBOL = re.compile(r"[A-Z0-9]{1,20}")
+
+
+def check_symbol(value: object) -> str:
+    """``value`` if it is a symbol as Binance writes them; the one rule of the CLI and the stream."""
+    if not (isinstance(value, str) and _SYMBOL.fullmatch(value)):
+        raise ApiValueError(f"symbol must be upper-case letters and digits, such as BNBUSDT; got {value!r:.40}")
+    return value
+
+
 def check_text(what: str, value: str) -> None:
     """Refuse control characters (CR and LF above all) in a parameter or credential."""
     if _CONTROL.search(value):

@@ -19,6 +19,8 @@ from typing import Any
 
 from binance_spot._listen_ops import (
     KEY_GONE,
+    MAX_TOKEN_LIFETIME,
+    MIN_TOKEN_LIFETIME,
     ListenKeyFunctions,
     ListenKeyOps,
     ListenKeySource,
@@ -34,7 +36,9 @@ from binance_spot.settings import seconds
 
 __all__ = [
     "KEY_GONE",
+    "MAX_TOKEN_LIFETIME",
     "MIN_REQUEST_GAP",
+    "MIN_TOKEN_LIFETIME",
     "STOP_TIMEOUT",
     "ListenKeyFunctions",
     "ListenKeyManager",

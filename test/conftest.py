@@ -35,14 +35,25 @@ def wait_for() -> Callable[..., None]:
 
 
 @pytest.fixture
-def api_key() -> str:
-    """The API key the ``config`` fixture sends."""
+def binance_api_key() -> str:
+    """The plugin's ``binance_config`` sends our key."""
     return API_KEY
 
 
 @pytest.fixture
-def clock() -> ManualClock:
+def api_key(binance_api_key: str) -> str:
+    """The API key the ``config`` fixture sends."""
+    return binance_api_key
+
+
+@pytest.fixture
+def binance_clock() -> ManualClock:
     return ManualClock(start=1_780_000_000.0)
+
+
+@pytest.fixture
+def clock(binance_clock: ManualClock) -> ManualClock:
+    return binance_clock
 
 
 @pytest.fixture
@@ -52,24 +63,27 @@ def server_options() -> dict[str, Any]:
 
 
 @pytest.fixture
-def server(clock: ManualClock, server_options: dict[str, Any]) -> Iterator[BinanceServer]:
-    with BinanceServer(**{"clock": clock, **server_options}) as running:
-        yield running
+def binance_server_options(server_options: dict[str, Any]) -> dict[str, Any]:
+    return server_options
+
+
+# The suite runs on the fixtures binance_spot ships (binance_spot/testing/pytest_plugin.py), by shorter names.
 
 
 @pytest.fixture
-def config(server: BinanceServer) -> binance_spot.Configuration:
+def server(binance_server: BinanceServer) -> BinanceServer:
+    return binance_server
+
+
+@pytest.fixture
+def config(binance_config: binance_spot.Configuration) -> binance_spot.Configuration:
     """A configuration for the local server, with short timeouts and fast retries."""
-    configuration = binance_spot.Configuration(host=server.url)
-    configuration.api_key["X-MBX-APIKEY"] = API_KEY
-    configuration.request_timeout = (2.0, 2.0)
-    return configuration
+    return binance_config
 
 
 @pytest.fixture
-def client(config: binance_spot.Configuration) -> Iterator[binance_spot.ApiClient]:
-    with binance_spot.ApiClient(config) as api_client:
-        yield api_client
+def client(binance_client: binance_spot.ApiClient) -> binance_spot.ApiClient:
+    return binance_client
 
 
 @pytest.fixture

@@ -388,7 +388,7 @@ BAD_INPUTS = [
     (["keep", "--validity", "5"], {}, "--isolated and --validity apply to --token only"),
     (["keep", "--token", "--interval", "5"], {}, "--interval applies to listen keys: a token is replaced before"),
     (["token", "--validity", "99999999999"], {}, "argument --validity: must be whole milliseconds"),
-    (["token", "--isolated", "BTC\nUSDT"], {}, f"argument --isolated: {CONTROL}"),
+    (["token", "--isolated", "BTC\nUSDT"], {}, "argument --isolated: symbol must be upper-case letters and digits"),
     (["create"], {"BINANCE_API_KEY": ""}, "no API key: pass --api-key or set BINANCE_API_KEY"),
     (["frobnicate"], {}, "argument COMMAND: invalid choice: 'frobnicate'"),
     (["keepalive"], {}, "the following arguments are required: KEY"),

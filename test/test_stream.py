@@ -43,7 +43,7 @@ SUBSCRIBE = "userDataStream.subscribe.listenToken"
 
 @pytest.fixture(scope="module")
 def shared_server() -> Iterator[BinanceServer]:
-    with BinanceServer() as running:  # the real clock: tokens expire in real time
+    with BinanceServer(min_token_validity_ms=1) as running:  # the real clock: tokens expire in real time
         yield running
 
 

@@ -71,7 +71,7 @@ def quiet(ws: Any) -> None:
 
 @pytest.fixture
 def server() -> Iterator[BinanceServer]:
-    with BinanceServer() as running:
+    with BinanceServer(min_token_validity_ms=1) as running:  # tokens of a few ms
         yield running
 
 

@@ -45,7 +45,12 @@ def test_json_lines_then_a_clean_close_on_sigterm_and_sigint(server: BinanceServ
         assert server.push_event(event) == 2
         for signum, process in processes.items():
             assert process.stdout is not None
-            assert json.loads(process.stdout.readline()) == {"type": "BalanceUpdate", "event": event}
+            assert json.loads(process.stdout.readline()) == {
+                "type": "BalanceUpdate",
+                "fields": {"event_type": "balanceUpdate", "event_time": 7, "asset": "BTC",
+                           "balance_delta": "0.10000000", "clear_time": 1},
+                "event": event,
+            }  # fmt: skip
             process.send_signal(signum)
         assert [process.wait(5) for process in processes.values()] == [143, 130]
     finally:
@@ -60,7 +65,7 @@ def test_isolated_and_a_closed_stdout_end_quietly(server: BinanceServer, wait_fo
     try:
         push_until_delivered(wait_for, server.push_event, {"e": "balanceUpdate", "E": 1, "a": "BNB", "d": "1", "T": 1})
         assert process.stdout is not None
-        assert "BalanceUpdate" in process.stdout.readline()
+        assert process.stdout.readline().endswith("  balance BNB +1\n")
         process.stdout.close()  # the reader (e.g. `| head -1`) went away
         wait_for(
             lambda: server.push_event({"e": "balanceUpdate", "E": 2}) == 0 or process.poll() is not None, timeout=10.0
@@ -98,21 +103,30 @@ def test_demo_shows_renewals_a_drop_and_the_gap() -> None:
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 8
     out = result.stdout
-    assert "none lost, none twice: True" in out and "Gap(" in out and "reason='connection_lost'" in out
+    assert "none lost, none twice: True" in out and "GAP (connection_lost): events may be missing" in out
     assert "reconnected with a new token" in out and "gap markers: 1" in out
 
 
-def test_stream_without_the_extra_is_one_line_and_exit_2() -> None:
+@pytest.mark.parametrize("args", [["stream"], ["stream", "--demo"]])
+def test_stream_without_the_extra_is_one_line_and_exit_2(args: list[str]) -> None:
     import subprocess
     import sys
 
-    code = "import sys; sys.modules['websockets'] = None; from binance_spot.cli import main; sys.exit(main(['stream']))"
+    code = f"import sys; sys.modules['websockets'] = None; from binance_spot.cli import main; sys.exit(main({args}))"
     env = {**os.environ, "BINANCE_API_KEY": "k", "BINANCE_HOST": "http://127.0.0.1:9"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, env=env)
     assert done.returncode == 2, done.stderr
+    assert done.stdout == ""  # no demo header before the error
     assert done.stderr.strip().splitlines() == [
         "binance-spot: error: the streams need the websockets package: pip install 'binance_spot[stream]'"
     ]
+
+
+def test_the_demo_refuses_a_host_it_would_ignore(capsys: pytest.CaptureFixture[str]) -> None:
+    from binance_spot.cli import main
+
+    assert main(["stream", "--demo", "--host", "http://127.0.0.1:1"]) == 2
+    assert capsys.readouterr().err.startswith("binance-spot: error: --demo runs on its own local server and takes no")
 
 
 def test_the_websockets_log_keeps_words_and_masks_keys() -> None:

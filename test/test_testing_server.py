@@ -580,11 +580,15 @@ def test_token_validity_is_checked(server: BinanceServer, clock: ManualClock) ->
     ok = call(server, "POST", TOKEN, "validity=60000")
     assert ok.json()["expirationTime"] == int(clock() * 1000) + 60_000  # type: ignore[index]
     assert call(server, "POST", TOKEN, "validity=86400000").status == 200
-    for bad in ["86400001", "0", "-5", "abc", "1.5", ""]:
+    for bad in ["86400001", "999", "56", "0", "-5", "abc", "1.5", ""]:
         response = call(server, "POST", TOKEN, f"validity={bad}")
         assert response.status == 400, bad
         assert response.json() == {"code": -1130, "msg": "Invalid data sent for a parameter."}
     assert len(server.tokens) == 2
+    with BinanceServer(min_token_validity_ms=1) as short:  # one that plays tokens of a few ms
+        assert call(short, "POST", TOKEN, "validity=1").status == 200
+    with pytest.raises(ValueError, match="min_token_validity_ms"):
+        BinanceServer(min_token_validity_ms=0)
 
 
 def test_isolated_token_needs_a_symbol(server: BinanceServer) -> None:

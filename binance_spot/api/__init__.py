@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING
 from binance_spot._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from binance_spot.api.api_key_api import ApiKeyApi
+    from binance_spot.api.general_api import GeneralApi
     from binance_spot.api.margin_account_api import MarginAccountApi
     from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
     from binance_spot.api.margin_risk_stream_api import MarginRiskStreamApi
     from binance_spot.api.margin_stream_api import MarginStreamApi
 
 __all__ = [
+    "ApiKeyApi",
+    "GeneralApi",
     "MarginAccountApi",
     "MarginListenTokenApi",
     "MarginRiskStreamApi",
@@ -23,6 +27,8 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "ApiKeyApi": "binance_spot.api.api_key_api",
+        "GeneralApi": "binance_spot.api.general_api",
         "MarginAccountApi": "binance_spot.api.margin_account_api",
         "MarginListenTokenApi": "binance_spot.api.margin_listen_token_api",
         "MarginRiskStreamApi": "binance_spot.api.margin_risk_stream_api",

@@ -5,14 +5,14 @@ Generated from openapi.yaml by templates/api.mustache; do not edit.
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from binance_spot import _operation as op
 from binance_spot import models
-from binance_spot._operation import Operation, Param
 from binance_spot.api_client import ApiClient
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ApplyResult
 
-_SAPI_V1_MARGIN_ACCOUNT_GET = Operation(
+_SAPI_V1_MARGIN_ACCOUNT_GET = op.Operation(
     name="sapi_v1_margin_account_get",
     method="GET",
     path="/sapi/v1/margin/account",
@@ -22,38 +22,38 @@ _SAPI_V1_MARGIN_ACCOUNT_GET = Operation(
     signed=True,
     secret_required=True,
 )
-_SAPI_V1_MARGIN_ALL_PAIRS_GET = Operation(
+_SAPI_V1_MARGIN_ALL_PAIRS_GET = op.Operation(
     name="sapi_v1_margin_all_pairs_get",
     method="GET",
     path="/sapi/v1/margin/allPairs",
-    params=(Param("symbol", "symbol", str),),
+    params=(op.Param("symbol", "symbol", str),),
     return_type="list[MarginPair]",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
 )
-_SAPI_V1_MARGIN_ISOLATED_ACCOUNT_GET = Operation(
+_SAPI_V1_MARGIN_ISOLATED_ACCOUNT_GET = op.Operation(
     name="sapi_v1_margin_isolated_account_get",
     method="GET",
     path="/sapi/v1/margin/isolated/account",
-    params=(Param("symbols", "symbols", str),),
+    params=(op.Param("symbols", "symbols", str),),
     return_type="IsolatedMarginAccount",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
     signed=True,
     secret_required=True,
 )
-_SAPI_V1_MARGIN_MY_TRADES_GET = Operation(
+_SAPI_V1_MARGIN_MY_TRADES_GET = op.Operation(
     name="sapi_v1_margin_my_trades_get",
     method="GET",
     path="/sapi/v1/margin/myTrades",
     params=(
-        Param("symbol", "symbol", str, required=True),
-        Param("is_isolated", "isIsolated", str),
-        Param("order_id", "orderId", int),
-        Param("start_time", "startTime", int),
-        Param("end_time", "endTime", int),
-        Param("from_id", "fromId", int),
-        Param("limit", "limit", int),
+        op.Param("symbol", "symbol", str, required=True),
+        op.Param("is_isolated", "isIsolated", str),
+        op.Param("order_id", "orderId", int),
+        op.Param("start_time", "startTime", int),
+        op.Param("end_time", "endTime", int),
+        op.Param("from_id", "fromId", int),
+        op.Param("limit", "limit", int),
     ),
     return_type="list[MarginTrade]",
     auth=("ApiKeyAuth",),
@@ -61,13 +61,13 @@ _SAPI_V1_MARGIN_MY_TRADES_GET = Operation(
     signed=True,
     secret_required=True,
 )
-_SAPI_V1_MARGIN_OPEN_ORDERS_GET = Operation(
+_SAPI_V1_MARGIN_OPEN_ORDERS_GET = op.Operation(
     name="sapi_v1_margin_open_orders_get",
     method="GET",
     path="/sapi/v1/margin/openOrders",
     params=(
-        Param("symbol", "symbol", str),
-        Param("is_isolated", "isIsolated", str),
+        op.Param("symbol", "symbol", str),
+        op.Param("is_isolated", "isIsolated", str),
     ),
     return_type="list[MarginOrder]",
     auth=("ApiKeyAuth",),
@@ -75,15 +75,15 @@ _SAPI_V1_MARGIN_OPEN_ORDERS_GET = Operation(
     signed=True,
     secret_required=True,
 )
-_SAPI_V1_MARGIN_ORDER_GET = Operation(
+_SAPI_V1_MARGIN_ORDER_GET = op.Operation(
     name="sapi_v1_margin_order_get",
     method="GET",
     path="/sapi/v1/margin/order",
     params=(
-        Param("symbol", "symbol", str, required=True),
-        Param("is_isolated", "isIsolated", str),
-        Param("order_id", "orderId", int),
-        Param("orig_client_order_id", "origClientOrderId", str),
+        op.Param("symbol", "symbol", str, required=True),
+        op.Param("is_isolated", "isIsolated", str),
+        op.Param("order_id", "orderId", int),
+        op.Param("orig_client_order_id", "origClientOrderId", str),
     ),
     return_type="MarginOrder",
     auth=("ApiKeyAuth",),

@@ -5,21 +5,21 @@ Generated from openapi.yaml by templates/api.mustache; do not edit.
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from binance_spot import _operation as op
 from binance_spot import models
-from binance_spot._operation import Operation, Param
 from binance_spot.api_client import ApiClient
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ApplyResult
 
-_SAPI_V1_USER_LISTEN_TOKEN_POST = Operation(
+_SAPI_V1_USER_LISTEN_TOKEN_POST = op.Operation(
     name="sapi_v1_user_listen_token_post",
     method="POST",
     path="/sapi/v1/userListenToken",
     params=(
-        Param("symbol", "symbol", str),
-        Param("is_isolated", "isIsolated", bool),
-        Param("validity", "validity", int),
+        op.Param("symbol", "symbol", str),
+        op.Param("is_isolated", "isIsolated", bool),
+        op.Param("validity", "validity", int),
     ),
     return_type="MarginListenToken",
     auth=("ApiKeyAuth",),

@@ -5,24 +5,24 @@ Generated from openapi.yaml by templates/api.mustache; do not edit.
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from binance_spot import _operation as op
 from binance_spot import models
-from binance_spot._operation import Operation, Param
 from binance_spot.api_client import ApiClient
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ApplyResult
 
-_SAPI_V1_MARGIN_LISTEN_KEY_DELETE = Operation(
+_SAPI_V1_MARGIN_LISTEN_KEY_DELETE = op.Operation(
     name="sapi_v1_margin_listen_key_delete",
     method="DELETE",
     path="/sapi/v1/margin/listen-key",
-    params=(Param("listen_key", "listenKey", str, required=True),),
+    params=(op.Param("listen_key", "listenKey", str, required=True),),
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
     signed=True,
 )
-_SAPI_V1_MARGIN_LISTEN_KEY_POST = Operation(
+_SAPI_V1_MARGIN_LISTEN_KEY_POST = op.Operation(
     name="sapi_v1_margin_listen_key_post",
     method="POST",
     path="/sapi/v1/margin/listen-key",
@@ -31,11 +31,11 @@ _SAPI_V1_MARGIN_LISTEN_KEY_POST = Operation(
     accept=("application/json",),
     signed=True,
 )
-_SAPI_V1_MARGIN_LISTEN_KEY_PUT = Operation(
+_SAPI_V1_MARGIN_LISTEN_KEY_PUT = op.Operation(
     name="sapi_v1_margin_listen_key_put",
     method="PUT",
     path="/sapi/v1/margin/listen-key",
-    params=(Param("listen_key", "listenKey", str, required=True),),
+    params=(op.Param("listen_key", "listenKey", str, required=True),),
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),

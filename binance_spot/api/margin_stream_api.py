@@ -5,24 +5,24 @@ Generated from openapi.yaml by templates/api.mustache; do not edit.
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from binance_spot import _operation as op
 from binance_spot import models
-from binance_spot._operation import Operation, Param
 from binance_spot.api_client import ApiClient
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ApplyResult
 
-_SAPI_V1_USER_DATA_STREAM_DELETE = Operation(
+_SAPI_V1_USER_DATA_STREAM_DELETE = op.Operation(
     name="sapi_v1_user_data_stream_delete",
     method="DELETE",
     path="/sapi/v1/userDataStream",
-    params=(Param("listen_key", "listenKey", str),),
+    params=(op.Param("listen_key", "listenKey", str),),
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),
     retired=True,
 )
-_SAPI_V1_USER_DATA_STREAM_POST = Operation(
+_SAPI_V1_USER_DATA_STREAM_POST = op.Operation(
     name="sapi_v1_user_data_stream_post",
     method="POST",
     path="/sapi/v1/userDataStream",
@@ -31,11 +31,11 @@ _SAPI_V1_USER_DATA_STREAM_POST = Operation(
     accept=("application/json",),
     retired=True,
 )
-_SAPI_V1_USER_DATA_STREAM_PUT = Operation(
+_SAPI_V1_USER_DATA_STREAM_PUT = op.Operation(
     name="sapi_v1_user_data_stream_put",
     method="PUT",
     path="/sapi/v1/userDataStream",
-    params=(Param("listen_key", "listenKey", str),),
+    params=(op.Param("listen_key", "listenKey", str),),
     return_type="object",
     auth=("ApiKeyAuth",),
     accept=("application/json",),

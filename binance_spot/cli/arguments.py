@@ -92,6 +92,17 @@ def text(value: str) -> str:
     return value
 
 
+def symbol(value: str) -> str:
+    """An isolated margin symbol, by the library's one rule (``_validate.check_symbol``)."""
+    from binance_spot._validate import check_symbol
+    from binance_spot.exceptions import ApiValueError
+
+    try:
+        return check_symbol(value)
+    except ApiValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def host(value: str) -> str:
     """An http(s) base URL without user info, query or fragment (the runtime's rule, checked now)."""
     from binance_spot._validate import check_host

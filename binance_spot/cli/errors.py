@@ -59,7 +59,7 @@ def one_line(text: str) -> str:
 
 def failure_of(exc: BaseException) -> Failure:
     """Classify any exception that ended a command."""
-    from binance_spot.exceptions import ApiException
+    from binance_spot.exceptions import ApiException, InvalidListenToken, StreamRequestError
 
     if isinstance(exc, KeyboardInterrupt):
         return Failure(EXIT_INTERRUPTED, "interrupted", "interrupted")
@@ -71,6 +71,11 @@ def failure_of(exc: BaseException) -> Failure:
         return Failure(EXIT_USAGE, "usage", one_line(str(exc)))
     if isinstance(exc, ImportError) and "pip install" in str(exc):  # an optional extra is missing
         return Failure(EXIT_USAGE, "missing_extra", one_line(str(exc)))
+    if isinstance(exc, StreamRequestError):  # the WebSocket API refused, with Binance's code
+        hint = one_line(type(exc).__doc__ or "") if isinstance(exc, InvalidListenToken) else None
+        return Failure(EXIT_API_ERROR, "api", one_line(str(exc)), exc.status, exc.code, one_line(exc.msg), hint)
+    if isinstance(exc, OSError):  # a WebSocket connection refused, reset or timed out (REST's are ApiException)
+        return Failure(EXIT_NETWORK, "network", one_line(f"network: {exc or type(exc).__name__}"))
     return Failure(EXIT_INTERNAL, "internal", one_line(f"internal error: {type(exc).__name__}: {exc}"))
 
 

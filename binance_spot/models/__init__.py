@@ -9,6 +9,7 @@ from binance_spot._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from binance_spot.models.account_balance import AccountBalance
+    from binance_spot.models.api_key_restrictions import ApiKeyRestrictions
     from binance_spot.models.balance_update import BalanceUpdate
     from binance_spot.models.event_stream_terminated import EventStreamTerminated
     from binance_spot.models.execution_report import ExecutionReport
@@ -29,10 +30,12 @@ if TYPE_CHECKING:
     from binance_spot.models.margin_trade import MarginTrade
     from binance_spot.models.outbound_account_position import OutboundAccountPosition
     from binance_spot.models.server_shutdown import ServerShutdown
+    from binance_spot.models.server_time import ServerTime
     from binance_spot.models.user_liability_change import UserLiabilityChange
 
 __all__ = [
     "AccountBalance",
+    "ApiKeyRestrictions",
     "BalanceUpdate",
     "EventStreamTerminated",
     "ExecutionReport",
@@ -53,6 +56,7 @@ __all__ = [
     "MarginTrade",
     "OutboundAccountPosition",
     "ServerShutdown",
+    "ServerTime",
     "UserLiabilityChange",
 ]
 
@@ -60,6 +64,7 @@ __getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "AccountBalance": "binance_spot.models.account_balance",
+        "ApiKeyRestrictions": "binance_spot.models.api_key_restrictions",
         "BalanceUpdate": "binance_spot.models.balance_update",
         "EventStreamTerminated": "binance_spot.models.event_stream_terminated",
         "ExecutionReport": "binance_spot.models.execution_report",
@@ -80,6 +85,7 @@ __getattr__, __dir__ = lazy_exports(
         "MarginTrade": "binance_spot.models.margin_trade",
         "OutboundAccountPosition": "binance_spot.models.outbound_account_position",
         "ServerShutdown": "binance_spot.models.server_shutdown",
+        "ServerTime": "binance_spot.models.server_time",
         "UserLiabilityChange": "binance_spot.models.user_liability_change",
     },
     __all__,

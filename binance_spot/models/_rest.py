@@ -4,6 +4,7 @@ Generated from openapi.yaml by templates/rest_models.mustache; do not edit.
 """
 
 from binance_spot._model import Model
+from binance_spot.models.api_key_restrictions import ApiKeyRestrictions
 from binance_spot.models.inline_response200124 import InlineResponse200124
 from binance_spot.models.isolated_margin_account import IsolatedMarginAccount
 from binance_spot.models.isolated_margin_pair import IsolatedMarginPair
@@ -14,8 +15,10 @@ from binance_spot.models.margin_order import MarginOrder
 from binance_spot.models.margin_pair import MarginPair
 from binance_spot.models.margin_risk_listen_key import MarginRiskListenKey
 from binance_spot.models.margin_trade import MarginTrade
+from binance_spot.models.server_time import ServerTime
 
 MODELS: dict[str, type[Model]] = {
+    "ApiKeyRestrictions": ApiKeyRestrictions,
     "InlineResponse200124": InlineResponse200124,
     "IsolatedMarginAccount": IsolatedMarginAccount,
     "IsolatedMarginPair": IsolatedMarginPair,
@@ -26,4 +29,5 @@ MODELS: dict[str, type[Model]] = {
     "MarginPair": MarginPair,
     "MarginRiskListenKey": MarginRiskListenKey,
     "MarginTrade": MarginTrade,
+    "ServerTime": ServerTime,
 }

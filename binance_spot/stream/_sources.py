@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from binance_spot import _backoff
 from binance_spot._redact import MASK
-from binance_spot._validate import check_websocket_url
+from binance_spot._validate import check_symbol, check_websocket_url
 from binance_spot.exceptions import ApiException, InvalidResponseException, OpenApiException, StreamConnectionError
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
 from binance_spot.settings import seconds
@@ -148,9 +148,6 @@ WS_URL_ENVIRONMENT = "BINANCE_WS_URL"
 RISK_URL_ENVIRONMENT = "BINANCE_RISK_URL"
 #: The shortest ``max_connection_age``: a planned reconnect a minute, far below the attempt cap.
 MIN_CONNECTION_AGE = 60.0
-#: Binance's symbols: upper-case letters and digits (``BNBUSDT``), at most this long.
-MAX_SYMBOL_LENGTH = 20
-_SYMBOL = re.compile(rf"[A-Z0-9]{{1,{MAX_SYMBOL_LENGTH}}}")
 
 
 def websocket_url(setting: str, url: str | None, environment: str, derived: Callable[[], str]) -> str:
@@ -159,16 +156,6 @@ def websocket_url(setting: str, url: str | None, environment: str, derived: Call
     if url is None and os.environ.get(environment):
         return check_websocket_url(environment, os.environ[environment])
     return check_websocket_url(setting, derived() if url is None else url)
-
-
-def check_symbol(symbol: object) -> str | None:
-    """``None`` (cross margin) or a Binance symbol, else a ValueError that shows it cut short."""
-    if symbol is None or (isinstance(symbol, str) and _SYMBOL.fullmatch(symbol)):
-        return symbol
-    shown = repr(symbol) if len(repr(symbol)) <= 40 else f"{repr(symbol)[:37]}..."
-    raise ValueError(
-        f"symbol must be 1 to {MAX_SYMBOL_LENGTH} upper-case ASCII letters and digits such as 'BNBUSDT', got {shown}"
-    )
 
 
 class Settings:
@@ -217,7 +204,8 @@ class TokenSource:
     """A new listen token from ``POST /sapi/v1/userListenToken`` for every (re)subscription."""
 
     def __init__(self, api_client: Any, symbol: str | None, validity: float, renew_before: float) -> None:
-        check_symbol(symbol)
+        if symbol is not None:
+            check_symbol(symbol)
         seconds("token_validity", validity, least=0.001, most=86400.0)
         seconds("renew_before", renew_before)
         from binance_spot.api.margin_listen_token_api import MarginListenTokenApi

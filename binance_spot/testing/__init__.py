@@ -12,7 +12,7 @@ from binance_spot._lazy import lazy_exports
 if TYPE_CHECKING:
     from binance_spot.testing._serve import MAX_BODY_BYTES, MAX_CONNECTIONS, MAX_HEAD_BYTES
     from binance_spot.testing.accounts import LISTEN_KEY_VALIDITY, MAX_TOKEN_VALIDITY_MS
-    from binance_spot.testing.clock import ManualClock
+    from binance_spot.testing.clock import ManualClock, OffsetClock
     from binance_spot.testing.exchange import DEFAULT_PAIRS
     from binance_spot.testing.faults import FAULT_KINDS
     from binance_spot.testing.margin import MAX_ORDERS, MAX_TRADES
@@ -39,6 +39,7 @@ _EXPORTS = {
     "BinanceServer": "binance_spot.testing.server",
     "ExchangeAccount": "binance_spot.testing.trading",
     "ManualClock": "binance_spot.testing.clock",
+    "OffsetClock": "binance_spot.testing.clock",
     "Recorded": _RECORDS,
     "FunctionTransport": "binance_spot.testing.transport",
     "respond": "binance_spot.testing.transport",
@@ -57,6 +58,7 @@ __all__ = [
     "BinanceServer",
     "ExchangeAccount",
     "ManualClock",
+    "OffsetClock",
     "Recorded",
     "FunctionTransport",
     "respond",

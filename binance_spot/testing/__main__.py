@@ -2,6 +2,8 @@
 
 Stdout gets only ``export`` lines (``BINANCE_HOST``, ``BINANCE_API_KEY``, ``BINANCE_SECRET_KEY``)
 that point every example of the docs at this server; stderr gets one line per request.
+``python -m binance_spot.testing ACTION ...`` (``push-event``, ``drop-streams``, ...) drives a
+running server from another terminal instead (``control.py``).
 """
 
 import argparse
@@ -25,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Serve an imitation of Binance's listen-key and listen-token endpoints. Stdout: export "
         "lines for the shell that runs your code; stderr: one line per request.",
-        epilog="exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 cannot listen (port busy, bad address), 2 usage",
+        epilog="exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 cannot listen (port busy, bad address), 2 usage. "
+        f"From another terminal: {PROG} {{{','.join(_actions())}}} --help",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: any free one)")
@@ -69,17 +72,30 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     raise _Stop
 
 
+def _actions() -> tuple[str, ...]:
+    from binance_spot.testing.control import ACTIONS
+
+    return ACTIONS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the export lines, then serve until Ctrl-C or SIGTERM."""
+    """Print the export lines, then serve until Ctrl-C or SIGTERM; or run one ``ACTION`` against a server."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and not argv[0].startswith("-"):  # the server takes no positional argument: an action
+        from binance_spot.testing.control import main as control
+
+        return control(argv, PROG)
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     server = None
     try:
         args = _parser().parse_args(argv)
         api_key, secret, from_env = _credentials(args)
+        from binance_spot.testing.clock import OffsetClock
         from binance_spot.testing.server import BinanceServer
 
         server = BinanceServer(
+            clock=OffsetClock(),  # real time, which advance-clock moves ahead
             api_keys=args.api_keys,
             secret_keys={key: secret for key in (args.api_keys or [api_key])},
             retired=args.retired,
@@ -96,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: serving at {server.url}; Ctrl-C stops it", file=sys.stderr, flush=True)
         ws = server.url.replace("http://", "ws://", 1)
         print(f"{PROG}: WebSocket API at {ws}/ws-api/v3, risk stream at {ws}/ws/<listenKey>", file=sys.stderr)
+        print(f"{PROG}: from another terminal with these exports: {PROG} push-event '{{\"e\": ...}}' | drop-streams | "
+              "shutdown-streams | expire-keys | advance-clock SECONDS", file=sys.stderr, flush=True)  # fmt: skip
         while True:
             time.sleep(3600)
     except _Stop:

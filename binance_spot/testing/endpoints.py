@@ -10,9 +10,22 @@ from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.margin_endpoints import Route, margin_routes
 from binance_spot.testing.params import integer, invalid, require
 from binance_spot.testing.records import Recorded
-from binance_spot.testing.replies import ApiError, Reply, html_reply
+from binance_spot.testing.replies import ApiError, Reply, html_reply, json_reply
 
-__all__ = ["RETIRED_PATHS", "ROUTES", "RestApi"]
+__all__ = [
+    "API_KEY_RESTRICTIONS",
+    "MIN_TOKEN_VALIDITY_MS",
+    "RESTRICTIONS_PATH",
+    "RETIRED_PATHS",
+    "ROUTES",
+    "TIME_PATH",
+    "RestApi",
+]
+
+#: The shortest listen-token ``validity`` (ms) the server grants by default. Binance documents
+#: only the maximum (24 h); less than a second is a unit mistake (seconds sent as milliseconds),
+#: answered -1130 like any invalid value. ``BinanceServer(min_token_validity_ms=1)`` plays short ones.
+MIN_TOKEN_VALIDITY_MS = 1000
 
 #: The margin listen-key paths production retired (410 when ``retired``).
 RETIRED_PATHS = ("/sapi/v1/userDataStream", "/sapi/v1/userDataStream/isolated")
@@ -63,16 +76,53 @@ ROUTES: dict[str, Route] = {
 }
 
 
+#: ``GET /api/v3/time`` (MARKET_DATA: no API key) answers the server's clock.
+TIME_PATH = "/api/v3/time"
+#: ``GET /sapi/v1/account/apiRestrictions`` (signed) answers ``RestApi.restrictions``.
+RESTRICTIONS_PATH = "/sapi/v1/account/apiRestrictions"
+#: What the local server says every key may do, unless a test changes ``BinanceServer.api_key_restrictions``.
+API_KEY_RESTRICTIONS: dict[str, object] = {
+    "ipRestrict": True,
+    "enableReading": True,
+    "enableMargin": True,
+    "enableSpotAndMarginTrading": True,
+    "enableWithdrawals": False,
+    "enableInternalTransfer": False,
+    "enableFutures": False,
+    "permitsUniversalTransfer": False,
+    "enableVanillaOptions": False,
+    "enablePortfolioMarginTrading": False,
+}
+
+
 class RestApi:
     """Routes a request to its endpoint: 404 / 405 / 410 pages as Binance's front end sends them,
     then the exchange's JSON. ``retired`` switches the retired paths to 410."""
 
-    def __init__(self, exchange: Exchange, retired: bool) -> None:
+    def __init__(self, exchange: Exchange, retired: bool, min_token_validity_ms: int = MIN_TOKEN_VALIDITY_MS) -> None:
         self.exchange = exchange
         self.retired = retired
-        self.routes = {**ROUTES, **margin_routes(exchange)}
+        self.min_token_validity_ms = min_token_validity_ms
+        self.restrictions = {**API_KEY_RESTRICTIONS, "createTime": int(exchange.clock() * 1000)}
+        token_path = "/sapi/v1/userListenToken"
+        self.routes = {
+            **ROUTES,
+            **margin_routes(exchange),
+            token_path: Route(ROUTES[token_path].methods, self._listen_token),
+            RESTRICTIONS_PATH: Route(("GET",), self._restrictions, signed=True),
+        }
+
+    def _listen_token(self, account: Account, req: Recorded, now: float) -> object:
+        if integer(req, "validity", MAX_TOKEN_VALIDITY_MS) < self.min_token_validity_ms:
+            raise invalid()
+        return _listen_token(account, req, now)
+
+    def _restrictions(self, account: Account, req: Recorded, now: float) -> object:
+        return dict(self.restrictions)
 
     def answer(self, req: Recorded) -> Reply:
+        if req.path == TIME_PATH and req.method == "GET":  # MARKET_DATA: no key, no weight per account
+            return json_reply(200, {"serverTime": int(self.exchange.clock() * 1000)})
         route = self.routes.get(req.path)
         if route is None:
             return html_reply(404)

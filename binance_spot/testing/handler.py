@@ -17,6 +17,7 @@ from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from binance_spot.testing._serve import MAX_BODY_BYTES, BoundedHandler, BoundedServer
+from binance_spot.testing.admin import ADMIN_PREFIX, Admin
 from binance_spot.testing.endpoints import RestApi
 from binance_spot.testing.faults import Faults, play
 from binance_spot.testing.params import is_form
@@ -37,6 +38,7 @@ class Site:
     log: RequestLog
     access: AccessLog
     clock: Callable[[], float]
+    admin: Admin
 
 
 class HttpServer(BoundedServer):
@@ -130,6 +132,9 @@ class Handler(BoundedHandler):
         params = parse_qsl(query, keep_blank_values=True) + parse_qsl(form, keep_blank_values=True)
         host, port = self.client_address[:2]
         record = Recorded(self.command, path, query, params, dict(self.headers.items()), body, (str(host), int(port)))
+        if path.startswith(ADMIN_PREFIX):  # not Binance's: neither recorded nor faulted
+            self.send(site.admin.answer(record))
+            return
         site.log.add(record)
         fault = site.faults.take(record)
         if fault is None:

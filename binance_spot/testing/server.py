@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
 from binance_spot.testing.account_streams import AccountHub
-from binance_spot.testing.endpoints import RestApi
+from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS
+from binance_spot.testing.admin import Admin
+from binance_spot.testing.endpoints import MIN_TOKEN_VALIDITY_MS, RestApi
 from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.faults import Fault, Faults
 from binance_spot.testing.handler import HttpServer, Site
@@ -29,6 +31,9 @@ __all__ = ["BinanceServer"]
 class BinanceServer:
     """Binance's listen-key and listen-token endpoints on localhost, with faults on demand.
 
+    ``POST /_admin/<action>`` (loopback clients only) drives it from another process: see
+    ``binance_spot.testing.admin``.
+
     Use it as a context manager; ``url`` is where clients should point. State is kept in
     memory and time comes from ``clock`` (e.g. a ``ManualClock``), so expiry is testable.
     ``requests`` keeps the last ``request_log_size`` requests. A connection silent for
@@ -36,6 +41,7 @@ class BinanceServer:
     line per request, secrets masked. ``pairs`` (symbol -> (base, quote)) are the margin pairs
     the accounts trade (default ``DEFAULT_PAIRS``); ``ip_weight_limit`` is the request weight an
     IP may use per minute before 429 (default: no limit).
+    A listen token of less than ``min_token_validity_ms`` (default 1 s) is refused with -1130.
     """
 
     def __init__(
@@ -52,6 +58,7 @@ class BinanceServer:
         access_log: TextIO | None = None,
         pairs: Mapping[str, tuple[str, str]] | None = None,
         ip_weight_limit: int | None = None,
+        min_token_validity_ms: int = MIN_TOKEN_VALIDITY_MS,
     ) -> None:
         if not (isinstance(request_log_size, int) and request_log_size > 0):
             raise ValueError(f"request_log_size must be a positive int, got {request_log_size!r}")
@@ -59,13 +66,18 @@ class BinanceServer:
             raise ValueError(f"connection_timeout must be a positive number of seconds, got {connection_timeout!r}")
         self._exchange = Exchange(api_keys, clock or time.time, secret_keys, pairs)
         self.ip_weight_limit = ip_weight_limit
-        self._rest = RestApi(self._exchange, retired)
+        if not (isinstance(min_token_validity_ms, int) and 1 <= min_token_validity_ms <= MAX_TOKEN_VALIDITY_MS):
+            raise ValueError(
+                f"min_token_validity_ms must be 1 to {MAX_TOKEN_VALIDITY_MS}, got {min_token_validity_ms!r}"
+            )
+        self._rest = RestApi(self._exchange, retired, min_token_validity_ms)
         self._faults = Faults()
         self._streams = AccountHub(self._exchange)
         self._trading = Trading(self._exchange, self._streams)
         self._log = RequestLog(request_log_size)
         access = AccessLog(access_log)
-        self._site = Site(self._rest, self._faults, self._streams, self._log, access, self._exchange.clock)
+        admin = Admin(self, getattr(clock, "advance", None))  # a ManualClock or an OffsetClock can be moved
+        self._site = Site(self._rest, self._faults, self._streams, self._log, access, self._exchange.clock, admin)
         self._address = (host, port)
         self._connection_timeout = float(connection_timeout)
         self._lock = threading.Lock()  # start() and stop()
@@ -111,6 +123,12 @@ class BinanceServer:
     @retired.setter
     def retired(self, value: bool) -> None:
         self._rest.retired = value
+
+    @property
+    def api_key_restrictions(self) -> dict[str, object]:
+        """What ``GET /sapi/v1/account/apiRestrictions`` answers (Binance's fields); change it in place
+        to play a key without margin, without reading or without an IP restriction."""
+        return self._rest.restrictions
 
     # The request log.
 

@@ -5,14 +5,15 @@ closed stdout; ``--demo`` shows renewals, a forced drop and the gap marker on a 
 """
 
 import argparse
+import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from binance_spot.cli.arguments import Commands, websocket_url
+from binance_spot.cli.arguments import Commands, symbol, websocket_url
 from binance_spot.cli.client import connect
-from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed
+from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed, UsageError
 from binance_spot.cli.output import Output
 from binance_spot.cli.signals import StopSignals
 
@@ -25,7 +26,8 @@ HELP = "print margin events as they arrive until Ctrl-C, SIGTERM or stdout close
 def register(commands: Commands) -> None:
     sub = commands.add("stream", HELP, run)
     kind = sub.add_mutually_exclusive_group()
-    kind.add_argument("--isolated", metavar="SYMBOL", help="the isolated margin account of SYMBOL (default: cross)")
+    isolated = "the isolated margin account of SYMBOL (default: cross)"
+    kind.add_argument("--isolated", type=symbol, metavar="SYMBOL", help=isolated)
     kind.add_argument("--risk", action="store_true", help="the risk stream: margin calls, liability changes")
     kind.add_argument("--demo", action="store_true", help="renewals, a forced drop and a gap on a local Binance")
     sub.add_argument(
@@ -43,10 +45,19 @@ def register(commands: Commands) -> None:
 
 
 def _show(out: Output, event: "Event") -> None:
+    """``--json``: the typed fields (decimals as Binance's strings) and the raw event; else one short line."""
     if out.as_json:
-        out.data({"type": type(event).__name__, "event": event.raw})
+        from binance_spot.exceptions import EventFieldError
+
+        try:
+            fields: Any = event.to_dict(json=True)
+        except EventFieldError as exc:
+            fields = {"error": str(exc)}
+        out.data({"type": type(event).__name__, "fields": fields, "event": event.raw})
     else:
-        out.line(f"{time.strftime('%H:%M:%S')}  {event!r}")
+        from binance_spot.cli.lines import event_line
+
+        out.line(f"{time.strftime('%H:%M:%S')}  {event_line(event)}")
 
 
 def _consume(stream: Any, out: Output, until: Callable[[], bool]) -> None:
@@ -65,6 +76,8 @@ def _consume(stream: Any, out: Output, until: Callable[[], bool]) -> None:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     if args.demo:
+        if args.host:  # the demo drives its own server (events, a drop): it cannot run against another
+            raise UsageError("--demo runs on its own local server and takes no --host (drop --demo to stream from it)")
         return demo(out)
     from binance_spot.stream import MarginRiskStream, MarginUserDataStream
 
@@ -75,6 +88,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
             else MarginUserDataStream(client, symbol=args.isolated, ws_url=args.ws_url)
         )
         with stream:
+            if not out.as_json:  # a blank screen would look like a hang: say where it listens
+                what = "risk" if args.risk else f"isolated {args.isolated}" if args.isolated else "cross margin"
+                print(f"binance-spot: subscribed ({what}); waiting for events, Ctrl-C stops", file=sys.stderr)
             try:
                 _consume(stream, out, lambda: signals.received is not None or out.gone())
             except OutputClosed:
@@ -88,13 +104,16 @@ def demo(out: Output) -> int:
     """Events, renewals with none lost, a forced drop and its gap marker: about a second."""
     from binance_spot import ApiClient, Configuration
     from binance_spot.stream import Gap, MarginUserDataStream
+    from binance_spot.stream.errors import require_websockets
     from binance_spot.testing import BinanceServer
+
+    require_websockets()  # before the header: without the extra, the error is the only line
 
     def say(text: str) -> None:
         if not out.as_json:
             out.line(f"-- {text}")
 
-    with BinanceServer() as server:
+    with BinanceServer(min_token_validity_ms=1) as server:  # tokens of 0.2 s
         config = Configuration(host=server.url, api_key={"X-MBX-APIKEY": "demo-key"})
         say(f"local Binance at {server.url}; tokens live 0.2 s, renewed 0.15 s before they expire")
         options: dict[str, Any] = {"token_validity": 0.2, "renew_before": 0.15, "backoff": (0.05, 1.0)}

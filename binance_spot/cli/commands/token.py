@@ -3,7 +3,7 @@
 import argparse
 from datetime import datetime
 
-from binance_spot.cli.arguments import Commands, text, validity
+from binance_spot.cli.arguments import Commands, symbol, validity
 from binance_spot.cli.client import connect, create_token
 from binance_spot.cli.errors import EXIT_OK
 from binance_spot.cli.output import Output
@@ -15,7 +15,7 @@ def register(commands: Commands) -> None:
 
 def add_token_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--isolated", type=text, metavar="SYMBOL", help="isolated margin account of SYMBOL (default: cross margin)"
+        "--isolated", type=symbol, metavar="SYMBOL", help="isolated margin account of SYMBOL (default: cross margin)"
     )
     parser.add_argument(
         "--validity", type=validity, metavar="MS", help="token validity in milliseconds (default and maximum: 24 h)"

@@ -1,0 +1,117 @@
+"""The local server's admin endpoint: ``POST /_admin/<action>`` drives it from another process.
+
+``python -m binance_spot.testing push-event ...`` (``testing/control.py``) talks to it, so a
+server started in one terminal can be fed events, have its streams cut and its clock moved
+from a second. Only a loopback client is served (403 for any other: the server may listen on
+``0.0.0.0``), and only a JSON body (a web page's cross-site form cannot send one without a
+preflight this server never answers), for a loopback ``Host`` (a DNS-rebound page names its
+own). Admin requests are not recorded and meet no fault.
+"""
+
+import ipaddress
+import json
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from binance_spot.testing.records import Recorded
+from binance_spot.testing.replies import Reply, json_reply
+
+__all__ = ["ADMIN_ACTIONS", "ADMIN_PREFIX", "MAX_ADVANCE", "Admin", "Controls"]
+
+ADMIN_PREFIX = "/_admin/"
+#: The longest step ``advance-clock`` takes at once (seconds): a year.
+MAX_ADVANCE = 365 * 86_400.0
+
+
+class Controls(Protocol):
+    """What the admin endpoint drives (``BinanceServer`` is one)."""
+
+    def push_event(self, event: dict[str, Any]) -> int: ...
+    def push_risk_event(self, event: dict[str, Any], listen_key: str | None = None) -> int: ...
+    def drop_streams(self) -> int: ...
+    def shutdown_streams(self) -> int: ...
+    def expire_all(self) -> None: ...
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _event(body: Any) -> dict[str, Any]:
+    if not (isinstance(body, dict) and isinstance(body.get("e"), str)):
+        raise _Refused(400, 'the body must be an event: a JSON object with a string "e", e.g. {"e": "balanceUpdate"}')
+    return body
+
+
+def _seconds(body: Any) -> float:
+    seconds = body.get("seconds") if isinstance(body, dict) else None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds <= MAX_ADVANCE:
+        limit = f"{MAX_ADVANCE:.0f}"  # NaN and infinities fail the comparison too
+        raise _Refused(400, f'the body must be {{"seconds": N}}, N a number of seconds above 0 and at most {limit}')
+    return float(seconds)
+
+
+class Admin:
+    """Answers ``/_admin/<action>`` for ``controls``; ``advance`` moves the server's clock (None: it cannot)."""
+
+    def __init__(self, controls: Controls, advance: Callable[[float], float] | None) -> None:
+        self._controls = controls
+        self._advance = advance
+        self._actions: dict[str, Callable[[Any], dict[str, Any]]] = {
+            "push-event": lambda body: {"reached": controls.push_event(_event(body))},
+            "push-risk-event": lambda body: {"reached": controls.push_risk_event(_event(body))},
+            "drop-streams": lambda body: {"dropped": controls.drop_streams()},
+            "shutdown-streams": lambda body: {"announced": controls.shutdown_streams()},
+            "expire-keys": self._expire_keys,
+            "advance-clock": self._advance_clock,
+        }
+
+    def answer(self, req: Recorded) -> Reply:
+        try:
+            return json_reply(200, self._run(req))
+        except _Refused as refused:
+            return json_reply(refused.status, {"error": str(refused)})
+
+    def _run(self, req: Recorded) -> dict[str, Any]:
+        if not _loopback(req.client[0]):
+            raise _Refused(403, "the admin endpoint answers only clients on this machine (loopback)")
+        host = (req.header("Host") or "").rsplit(":", 1)[0].strip("[]")
+        if host != "localhost" and not _loopback(host):  # a DNS-rebound web page names its own host
+            raise _Refused(403, "the admin endpoint answers only requests for a loopback Host")
+        action = self._actions.get(req.path[len(ADMIN_PREFIX) :])
+        if action is None:
+            raise _Refused(404, f"unknown action; expected one of {', '.join(ADMIN_ACTIONS)}")
+        if req.method != "POST":
+            raise _Refused(405, "admin actions are POST requests")
+        if not (req.header("Content-Type") or "").lower().startswith("application/json"):
+            raise _Refused(415, "admin requests carry Content-Type: application/json")
+        try:
+            body = json.loads(req.body or b"{}")
+        except (ValueError, RecursionError):  # bad UTF-8, or nested past the parser's depth
+            raise _Refused(400, "the body is not JSON (or nests too deep)") from None
+        return action(body)
+
+    def _expire_keys(self, body: Any) -> dict[str, Any]:
+        self._controls.expire_all()
+        return {}
+
+    def _advance_clock(self, body: Any) -> dict[str, Any]:
+        seconds = _seconds(body)
+        if self._advance is None:
+            raise _Refused(409, "this server's clock cannot be moved (give it a ManualClock or an OffsetClock)")
+        return {"now": self._advance(seconds)}
+
+
+#: The actions of the admin endpoint, in the order ``--help`` lists them.
+ADMIN_ACTIONS = ("push-event", "push-risk-event", "drop-streams", "shutdown-streams", "expire-keys", "advance-clock")
+
+
+def _loopback(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None  # ::ffff:127.0.0.1
+    return (mapped or address).is_loopback
