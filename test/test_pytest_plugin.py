@@ -10,6 +10,7 @@ import pytest
 import binance_spot
 from binance_spot.testing import BinanceServer, ManualClock
 from binance_spot.testing.pytest_plugin import BinanceFaults
+from binance_spot.testing.trading import ExchangeAccount
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"^## From pytest\n.*?^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -84,3 +85,13 @@ def binance_server_options() -> dict[str, object]:
 
 def test_server_options_override(binance_server: BinanceServer) -> None:
     assert binance_server.retired
+
+
+def test_the_account_fixture_is_the_configured_keys_margin_account(
+    binance_account: ExchangeAccount, binance_server: BinanceServer, binance_api_key: str
+) -> None:
+    binance_account.transfer("USDT", "100")
+    order_id = binance_account.place_order("BTCUSDT", "BUY", "0.001", "50000")
+    assert [o["orderId"] for o in binance_account.open_orders()] == [order_id]
+    assert binance_server.account(binance_api_key).open_orders() == binance_account.open_orders()
+    assert binance_server.account("another-key").open_orders() == []

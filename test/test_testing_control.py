@@ -10,10 +10,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from test_testing_main import ROOT, Shell, shells
 
+import binance_spot
 from binance_spot.testing import BinanceServer, ManualClock
 from binance_spot.testing.admin import ADMIN_ACTIONS
 from binance_spot.testing.control import ACTIONS
@@ -202,3 +204,30 @@ def test_an_event_larger_than_the_server_reads_is_refused_before_sending(capsys:
     big = json.dumps({"e": "balanceUpdate", "pad": "x" * (1 << 20)})  # more than argv takes: a caller's own list
     assert main(["push-event", big, "--url", "http://127.0.0.1:1"], "prog") == 2
     assert "larger than the 1048576 bytes" in capsys.readouterr().err
+
+
+def test_orders_placed_filled_and_canceled_from_the_second_terminal(shells: list[Shell]) -> None:
+    shell = Shell("--quiet")
+    shells.append(shell)
+    env = env_of(shell.read_exports())
+    assert control(env, "transfer", "USDT", "1000").stdout == "transferred 1000\n"
+    placed = control(env, "place-order", "BTCUSDT", "BUY", "0.01", "50000")
+    assert placed.stdout.startswith("placed order "), placed.stderr
+    order_id = int(placed.stdout.split()[-1])
+    config = binance_spot.Configuration(host=env["BINANCE_HOST"], api_key={"X-MBX-APIKEY": env["BINANCE_API_KEY"]})
+    config.secret_key = env["BINANCE_SECRET_KEY"]
+    with binance_spot.ApiClient(config) as client:
+        api = binance_spot.MarginAccountApi(client)
+        (order,) = api.sapi_v1_margin_open_orders_get(symbol="BTCUSDT")
+        assert order.order_id == order_id
+        assert control(env, "fill-order", str(order_id), "0.004").stdout.startswith("filled: trade ")
+        assert control(env, "cancel-order", str(order_id)).stdout == f"canceled order {order_id}\n"
+        assert api.sapi_v1_margin_open_orders_get(symbol="BTCUSDT") == []
+        assets = {a.asset: a for a in api.sapi_v1_margin_account_get().user_assets}
+    assert (assets["BTC"].free, assets["USDT"].free, assets["USDT"].locked) == (Decimal("0.004"), Decimal("800"), 0)
+    for args in (["fill-order", str(order_id)], ["place-order", "BTCUSDT", "BUY", "nan", "1"],
+                 ["place-order", "NOPE", "BUY", "1", "1"], ["transfer", "USDT", "0.5e"]):  # fmt: skip
+        refused = control(env, *args)
+        assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr, args
+    keyless = control({k: v for k, v in env.items() if k != "BINANCE_API_KEY"}, "transfer", "USDT", "1")
+    assert keyless.returncode == 2 and "BINANCE_API_KEY" in keyless.stderr

@@ -11,10 +11,13 @@ own). Admin requests are not recorded and meet no fault.
 import ipaddress
 import json
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from binance_spot.testing.records import Recorded
 from binance_spot.testing.replies import Reply, json_reply
+
+if TYPE_CHECKING:
+    from binance_spot.testing.trading import ExchangeAccount
 
 __all__ = ["ADMIN_ACTIONS", "ADMIN_PREFIX", "MAX_ADVANCE", "Admin", "Controls"]
 
@@ -31,6 +34,7 @@ class Controls(Protocol):
     def drop_streams(self) -> int: ...
     def shutdown_streams(self) -> int: ...
     def expire_all(self) -> None: ...
+    def account(self, api_key: str, isolated: str | None = None) -> "ExchangeAccount": ...
 
 
 class _Refused(Exception):
@@ -43,6 +47,22 @@ def _event(body: Any) -> dict[str, Any]:
     if not (isinstance(body, dict) and isinstance(body.get("e"), str)):
         raise _Refused(400, 'the body must be an event: a JSON object with a string "e", e.g. {"e": "balanceUpdate"}')
     return body
+
+
+def _text(body: dict[str, Any], name: str, required: bool = True) -> Any:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise _Refused(400, f'"{name}" must be a non-empty string')
+    return value
+
+
+def _order_id(body: dict[str, Any]) -> int:
+    value = body.get("order_id")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Refused(400, '"order_id" must be an integer (the one place-order answered)')
+    return value
 
 
 def _seconds(body: Any) -> float:
@@ -66,6 +86,10 @@ class Admin:
             "shutdown-streams": lambda body: {"announced": controls.shutdown_streams()},
             "expire-keys": self._expire_keys,
             "advance-clock": self._advance_clock,
+            "place-order": lambda body: {"order_id": self._on_account(body, _place)},
+            "fill-order": lambda body: {"trade_id": self._on_account(body, _fill)},
+            "cancel-order": lambda body: {"canceled": self._on_account(body, _cancel)},
+            "transfer": lambda body: {"transferred": self._on_account(body, _transfer)},
         }
 
     def answer(self, req: Recorded) -> Reply:
@@ -93,6 +117,17 @@ class Admin:
             raise _Refused(400, "the body is not JSON (or nests too deep)") from None
         return action(body)
 
+    def _on_account(self, body: Any, act: Callable[["ExchangeAccount", dict[str, Any]], Any]) -> Any:
+        """``act`` on the account the body names (``api_key``, optional ``isolated`` symbol); a
+        refusal of the exchange (an unknown order, an amount that is not one) is a 400."""
+        if not isinstance(body, dict):
+            raise _Refused(400, "the body must be a JSON object")
+        account = self._controls.account(_text(body, "api_key"), _text(body, "isolated", required=False))
+        try:
+            return act(account, body)
+        except (KeyError, TypeError, ValueError) as refused:
+            raise _Refused(400, str(refused).strip("'\"")) from None
+
     def _expire_keys(self, body: Any) -> dict[str, Any]:
         self._controls.expire_all()
         return {}
@@ -104,8 +139,30 @@ class Admin:
         return {"now": self._advance(seconds)}
 
 
+def _place(account: "ExchangeAccount", body: dict[str, Any]) -> int:
+    return account.place_order(_text(body, "symbol"), _text(body, "side"), body.get("quantity"), body.get("price"))
+
+
+def _fill(account: "ExchangeAccount", body: dict[str, Any]) -> int:
+    return account.fill(_order_id(body), body.get("quantity"), body.get("price"))
+
+
+def _cancel(account: "ExchangeAccount", body: dict[str, Any]) -> int:
+    order_id = _order_id(body)
+    account.cancel(order_id)
+    return order_id
+
+
+def _transfer(account: "ExchangeAccount", body: dict[str, Any]) -> str:
+    account.transfer(_text(body, "asset"), body.get("amount"))
+    return str(body.get("amount"))
+
+
 #: The actions of the admin endpoint, in the order ``--help`` lists them.
-ADMIN_ACTIONS = ("push-event", "push-risk-event", "drop-streams", "shutdown-streams", "expire-keys", "advance-clock")
+ADMIN_ACTIONS = (
+    "push-event", "push-risk-event", "drop-streams", "shutdown-streams", "expire-keys", "advance-clock",
+    "place-order", "fill-order", "cancel-order", "transfer",
+)  # fmt: skip
 
 
 def _loopback(host: str) -> bool:

@@ -32,6 +32,17 @@ _HELP = {
     "shutdown-streams": "announce serverShutdown on every WebSocket API connection",
     "expire-keys": "expire every listen key now (the next keepalive gets -1125)",
     "advance-clock": "move the server's clock forward (keys and tokens expire on it)",
+    "place-order": "open a limit order in the margin account of $BINANCE_API_KEY (its events go to its streams)",
+    "fill-order": "fill an open order, all of what is left or QUANTITY of it",
+    "cancel-order": "cancel an open order",
+    "transfer": "transfer AMOUNT of ASSET into the account (negative: out of it)",
+}
+#: What each account action takes from the command line, in order.
+_ACCOUNT_ARGUMENTS = {
+    "place-order": ("symbol", "side", "quantity", "price"),
+    "fill-order": ("order_id", "quantity"),
+    "cancel-order": ("order_id",),
+    "transfer": ("asset", "amount"),
 }
 ACTIONS = tuple(_HELP)
 
@@ -77,7 +88,28 @@ def _parser(prog: str) -> _Parser:
             command.add_argument("event", type=_event, help='the event as JSON: \'{"e": "balanceUpdate", ...}\'')
         elif action == "advance-clock":
             command.add_argument("seconds", type=_seconds, help="seconds to move forward")
+        elif action in _ACCOUNT_ARGUMENTS:
+            command.add_argument("--isolated", metavar="SYMBOL", help="the isolated margin account of SYMBOL")
+            for name in _ACCOUNT_ARGUMENTS[action]:
+                optional = action == "fill-order" and name == "quantity"
+                command.add_argument(
+                    name, type=int if name == "order_id" else str, nargs="?" if optional else None,
+                    help="decimal, e.g. 0.5" if name in ("quantity", "price", "amount") else None,
+                )  # fmt: skip
+            if action == "fill-order":
+                command.add_argument("--price", help="the fill's price (default: the order's)")
     return parser
+
+
+def _account_body(args: argparse.Namespace) -> dict[str, Any]:
+    api_key = os.environ.get("BINANCE_API_KEY")
+    if not api_key:
+        raise _Usage("no account: set BINANCE_API_KEY (the export lines of the server set it)")
+    body: dict[str, Any] = {"api_key": api_key, "isolated": args.isolated}
+    body.update((name, getattr(args, name)) for name in _ACCOUNT_ARGUMENTS[args.action])
+    if args.action == "fill-order":
+        body["price"] = args.price
+    return body
 
 
 def _address(url: str | None) -> tuple[str, int]:
@@ -102,6 +134,14 @@ def _say(action: str, answer: dict[str, Any]) -> str:
         return f"cut {answer.get('dropped')} connection(s)"
     if action == "shutdown-streams":
         return f"announced serverShutdown on {answer.get('announced')} connection(s)"
+    if action == "place-order":
+        return f"placed order {answer.get('order_id')}"
+    if action == "fill-order":
+        return f"filled: trade {answer.get('trade_id')}"
+    if action == "cancel-order":
+        return f"canceled order {answer.get('canceled')}"
+    if action == "transfer":
+        return f"transferred {answer.get('transferred')}"
     if action == "advance-clock":
         now = answer.get("now")
         if isinstance(now, float):
@@ -152,6 +192,8 @@ def main(argv: Sequence[str], prog: str) -> int:
     try:
         args = _parser(prog).parse_args(argv)
         body: dict[str, Any] = {"seconds": args.seconds} if args.action == "advance-clock" else {}
+        if args.action in _ACCOUNT_ARGUMENTS:
+            body = _account_body(args)
         answer = post(args.url or os.environ.get("BINANCE_HOST"), args.action, getattr(args, "event", body))
     except _Usage as exc:
         print(f"{prog}: error: {exc} (see {prog} ACTION --help)", file=sys.stderr)

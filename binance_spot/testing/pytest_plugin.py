@@ -16,10 +16,12 @@ if TYPE_CHECKING:  # imported by the fixtures that need them: loading the plugin
     from binance_spot.configuration import Configuration
     from binance_spot.testing.clock import ManualClock
     from binance_spot.testing.server import BinanceServer
+    from binance_spot.testing.trading import ExchangeAccount
 
 __all__ = [
     "API_KEY",
     "BinanceFaults",
+    "binance_account",
     "binance_api_key",
     "binance_client",
     "binance_clock",
@@ -119,3 +121,10 @@ def binance_client(binance_config: "Configuration") -> Iterator["ApiClient"]:
 def binance_faults(binance_server: "BinanceServer") -> BinanceFaults:
     """Failures on demand for ``binance_server``: HTTP errors, hangs, disconnects, dropped streams."""
     return BinanceFaults(binance_server)
+
+
+@pytest.fixture
+def binance_account(binance_server: "BinanceServer", binance_api_key: str) -> "ExchangeAccount":
+    """The cross margin account of ``binance_api_key`` on ``binance_server``: place, fill and cancel
+    orders, transfer, borrow, repay; each change answered over REST and pushed to its streams."""
+    return binance_server.account(binance_api_key)
