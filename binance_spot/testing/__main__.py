@@ -60,19 +60,39 @@ def _exports(url: str, api_key: str, secret: str, from_env: set[str]) -> list[st
 
 
 class _Stop(Exception):
-    """Raised by the signal handler: unlike ``Event.set()`` there, it cannot deadlock on a lock."""
+    """Raised by the signal handler, only while ``main`` sleeps: unlike ``Event.set()`` there, it
+    cannot deadlock on a lock."""
 
 
-def _on_signal(signum: int, frame: FrameType | None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # one signal stops; more would interrupt the stop
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise _Stop
+class _Signals:
+    """Ctrl-C and SIGTERM. During start-up a signal is only noted, so it cannot land inside an
+    import, a lock or a thread's start and leave them half done; start-up is short and ends by
+    checking the note. Once ``main`` sleeps, a signal raises ``_Stop`` there."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self.sleeping = False
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.received = True
+        if self.sleeping:
+            self.sleeping = False  # one signal stops; more must not interrupt the stop
+            raise _Stop
+
+    def sleep(self) -> None:
+        """Sleep until a signal (at once if one came during start-up)."""
+        self.sleeping = True
+        if self.received:
+            raise _Stop
+        while True:
+            time.sleep(3600)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the export lines, then serve until Ctrl-C or SIGTERM."""
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
+    signals = _Signals()
     server = None
     try:
         args = _parser().parse_args(argv)
@@ -92,12 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, OverflowError, ValueError) as exc:  # busy port, unknown host, port out of range
             print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return EXIT_CANNOT_LISTEN
+        if signals.received:
+            return EXIT_OK
         print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
         print(f"{PROG}: serving at {server.url}; Ctrl-C stops it", file=sys.stderr, flush=True)
         ws = server.url.replace("http://", "ws://", 1)
         print(f"{PROG}: WebSocket API at {ws}/ws-api/v3, risk stream at {ws}/ws/<listenKey>", file=sys.stderr)
-        while True:
-            time.sleep(3600)
+        signals.sleep()
     except _Stop:
         return EXIT_OK
     finally:
