@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from types import FrameType
+from typing import NoReturn
 
 PROG = "python -m binance_spot.testing"
 #: The API key printed when neither ``--api-key`` nor ``BINANCE_API_KEY`` gives one.
@@ -81,7 +82,7 @@ class _Signals:
             self.sleeping = False  # one signal stops; more must not interrupt the stop
             raise _Stop
 
-    def sleep(self) -> None:
+    def sleep(self) -> NoReturn:
         """Sleep until a signal (at once if one came during start-up)."""
         self.sleeping = True
         if self.received:
