@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from binance_spot.stream.errors import INSTALL_HINT
 from binance_spot.testing import BinanceServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,7 +112,7 @@ def test_stream_without_the_extra_is_one_line_and_exit_2() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, env=env)
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [
-        "binance-spot: error: the streams need the websockets package: pip install 'binance_spot[stream]'"
+        f"binance-spot: error: the streams need the websockets package: {INSTALL_HINT}"
     ]
 
 
