@@ -114,15 +114,3 @@ def test_stream_without_the_extra_is_one_line_and_exit_2() -> None:
     assert done.stderr.strip().splitlines() == [
         f"binance-spot: error: the streams need the websockets package: {INSTALL_HINT}"
     ]
-
-
-def test_the_websockets_log_keeps_words_and_masks_keys() -> None:
-    from binance_spot.stream._sources import _SECRETISH
-
-    line = '> Sec-WebSocket-Version: 13 > TEXT \'{"method":"userDataStream.subscribe","t":"aB3dE6gH9jK2mN5p"}\''
-    masked = _SECRETISH.sub("***", line)
-    assert "Sec-WebSocket-Version" in masked and "userDataStream.subscribe" in masked
-    assert "aB3dE6gH9jK2mN5p" not in masked
-    cut = '> TEXT \'{"id":"1","method":"userDataStream.subscribe.li...aMkoXgFlJBdwWydQGQSF"}}\' [150 bytes]'
-    masked = _SECRETISH.sub("***", cut)  # a token's tail after websockets' cut, without a digit
-    assert "aMkoXgFl" not in masked and "userDataStream.subscribe.li..." in masked

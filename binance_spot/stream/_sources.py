@@ -7,7 +7,6 @@ runs them in a worker thread.
 import logging
 import math
 import random
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from binance_spot import _backoff
-from binance_spot._redact import MASK
+from binance_spot._logging import RedactingFilter
 from binance_spot.exceptions import ApiException, InvalidResponseException
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
 from binance_spot.settings import seconds
@@ -46,26 +45,10 @@ OPEN_TIMEOUT = 10.0
 MAX_QUEUE = 10_000_000
 
 
-class _MaskSecrets(logging.Filter):
-    """websockets logs frames and the request line at DEBUG, cut to a few dozen characters,
-    so a token shows as a fragment no field-based redaction recognises: mask every long run
-    of token characters (tokens, listen keys) instead."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = _SECRETISH.sub(MASK, record.getMessage()), None
-        return True
-
-
-# A run of token characters with a digit in it (words, header names and method names have
-# none), any run long enough to be part of a key, or a run websockets cut with "..." (the
-# piece of a token left at either side of the cut may have no digit).
-_SECRETISH = re.compile(
-    r"(?<![\w+/=-])(?:(?=[\w+/=-]*\d)[\w+/=-]{12,}|[\w+/=-]{24,})(?![\w+/=-])"
-    r"|(?<=\.\.\.)[\w+/=-]{8,}|[\w+/=-]{8,}(?=\.\.\.)"
-)
-#: The logger handed to websockets: its records pass through ``_MaskSecrets``.
+#: The logger handed to websockets: its records (frames, the request line) are masked by the
+#: package's one rule.
 WEBSOCKETS_LOGGER = logging.getLogger("binance_spot.stream.websockets")
-WEBSOCKETS_LOGGER.addFilter(_MaskSecrets())
+WEBSOCKETS_LOGGER.addFilter(RedactingFilter())
 
 
 def fatal(exc: BaseException) -> bool:

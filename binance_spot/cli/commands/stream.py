@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from binance_spot._redact import redact_json
 from binance_spot.cli.arguments import Commands
 from binance_spot.cli.client import connect
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed
@@ -31,8 +32,10 @@ def register(commands: Commands) -> None:
 
 
 def _show(out: Output, event: "Event") -> None:
+    """One line per event; under ``--json`` the event as Binance sent it (decimals as Binance's
+    strings, so nothing is lost), its secrets (a ``listenKeyExpired``'s key) masked."""
     if out.as_json:
-        out.data({"type": type(event).__name__, "event": event.raw})
+        out.data({"type": type(event).__name__, "event": redact_json(event.raw)})
     else:
         out.line(f"{time.strftime('%H:%M:%S')}  {event!r}")
 
