@@ -213,13 +213,22 @@ def test_a_peer_that_does_not_answer_pings_is_dropped(server: BinanceServer, wai
         assert server.push_risk_event({"e": "marginLevelStatusChange", "E": 1}) == 1
 
 
-def test_a_trickled_request_head_is_bounded_as_a_whole(clock: object, quiet: None) -> None:
+TRICKLED = {
+    "head": b"GET /sapi/v1/userDataStream HTTP/1.1\r\n" + b"X-Filler: " + b"y" * 200,
+    "body": b"POST /sapi/v1/userDataStream HTTP/1.1\r\nContent-Length: 500\r\n\r\n" + b"z" * 500,
+}
+
+
+@pytest.mark.parametrize("part", TRICKLED)
+def test_a_trickled_request_is_bounded_as_a_whole(clock: object, quiet: None, part: str) -> None:
     with BinanceServer(clock=clock, connection_timeout=0.5) as server:  # type: ignore[arg-type]
         with socket.create_connection(address(server), timeout=5) as sock:
             started = time.monotonic()
-            head = b"GET /sapi/v1/userDataStream HTTP/1.1\r\n" + b"X-Filler: " + b"y" * 200
+            head, body = TRICKLED[part].split(b"\r\n\r\n", 1) if part == "body" else (b"", TRICKLED[part])
+            if head:
+                sock.sendall(head + b"\r\n\r\n")
             cut = False
-            for byte in head:
+            for byte in body:
                 try:
                     sock.sendall(bytes([byte]))
                 except OSError:

@@ -29,8 +29,8 @@ _BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: c
 
 
 class _TimedSocket(io.RawIOBase):
-    """A socket's reading side whose reads share one deadline while a request head arrives, so a
-    client that trickles a byte at a time cannot restart the timeout with every byte."""
+    """A socket's reading side whose reads share one deadline while a request head (or body)
+    arrives, so a client that trickles a byte at a time cannot restart the timeout with every byte."""
 
     def __init__(self, sock: socket.socket, timeout: float) -> None:
         self._sock = sock
@@ -48,7 +48,7 @@ class _TimedSocket(io.RawIOBase):
             self._sock.settimeout(min(left, self._timeout))
         return self._sock.recv_into(buffer)
 
-    def head_done(self) -> None:
+    def unbound(self) -> None:
         if self.deadline is not None:
             self.deadline = None
             self._sock.settimeout(self._timeout)
@@ -72,11 +72,15 @@ class HeadLimit:
     def start(self) -> None:
         """A new request begins: its head gets the whole budget again."""
         self._left = self._limit
+        self.bound()
+
+    def bound(self) -> None:
+        """From now until ``unbound()``, all reads together get the connection's timeout."""
         self._timed.deadline = time.monotonic() + self._timeout
 
-    def head_done(self) -> None:
-        """The head is parsed: reads are bounded by the connection's timeout alone again."""
-        self._timed.head_done()
+    def unbound(self) -> None:
+        """Reads are bounded by the connection's timeout each again."""
+        self._timed.unbound()
 
     def readline(self, size: int = -1) -> bytes:
         cap = self._left + 1 if size < 0 else min(size, self._left + 1)
@@ -111,7 +115,7 @@ class BoundedHandler(BaseHTTPRequestHandler):
 
     def parse_request(self) -> bool:
         parsed = super().parse_request()
-        self.rfile.head_done()  # type: ignore[attr-defined]
+        self.rfile.unbound()  # type: ignore[attr-defined]
         return parsed
 
 

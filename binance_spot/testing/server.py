@@ -31,8 +31,8 @@ class BinanceServer:
     memory and time comes from ``clock`` (e.g. a ``ManualClock``), so expiry is testable.
     ``requests`` keeps the last ``request_log_size`` requests and ``stream_messages`` the last
     100,000 messages, each within ``log_bytes``. A connection silent for ``connection_timeout``
-    seconds, or whose request head takes longer in all, is closed. ``access_log`` (e.g. ``sys.stderr``) gets one
-    line per request, secrets masked.
+    seconds, or whose request head (or body) takes longer in all, is closed. ``access_log``
+    (e.g. ``sys.stderr``) gets one line per request, secrets masked.
     """
 
     def __init__(
