@@ -155,6 +155,16 @@ def test_ctrl_c_during_start_up_prints_no_traceback(shells: list[Shell], point: 
     assert "Traceback" not in err
 
 
+def test_a_closed_stdout_is_one_line_and_141(shells: list[Shell]) -> None:
+    shell = Shell("--port", "0")
+    shells.append(shell)
+    assert shell.process.stdout is not None
+    shell.process.stdout.close()  # the reader of the exports went away before they came
+    _, err = shell.process.communicate(timeout=10)
+    assert shell.process.returncode == 141
+    assert err.splitlines() == ["python -m binance_spot.testing: stdout closed before the export lines were written"]
+
+
 RUNNER = """
 import re, sys, traceback
 from pathlib import Path

@@ -17,8 +17,9 @@ from typing import NoReturn
 PROG = "python -m binance_spot.testing"
 #: The API key printed when neither ``--api-key`` nor ``BINANCE_API_KEY`` gives one.
 DEFAULT_API_KEY = "local-test-key"
-#: Exit codes: served until a signal / could not listen (port busy, bad address) / usage error.
-EXIT_OK, EXIT_CANNOT_LISTEN, EXIT_USAGE = 0, 1, 2
+#: Exit codes: served until a signal / could not listen (port busy, bad address) / usage error /
+#: stdout closed before the export lines were written (128 + SIGPIPE, as a shell reports it).
+EXIT_OK, EXIT_CANNOT_LISTEN, EXIT_USAGE, EXIT_STDOUT_CLOSED = 0, 1, 2, 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,7 +27,8 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Serve an imitation of Binance's listen-key and listen-token endpoints. Stdout: export "
         "lines for the shell that runs your code; stderr: one line per request.",
-        epilog="exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 cannot listen (port busy, bad address), 2 usage",
+        epilog="exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 cannot listen (port busy, bad address), 2 usage, "
+        "141 stdout closed before the export lines",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: any free one)")
@@ -115,7 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_CANNOT_LISTEN
         if signals.received:
             return EXIT_OK
-        print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
+        try:
+            print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
+        except BrokenPipeError:  # nobody reads the exports: serving would serve no one
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error again at exit
+            print(f"{PROG}: stdout closed before the export lines were written", file=sys.stderr)
+            return EXIT_STDOUT_CLOSED
         print(f"{PROG}: serving at {server.url}; Ctrl-C stops it", file=sys.stderr, flush=True)
         ws = server.url.replace("http://", "ws://", 1)
         print(f"{PROG}: WebSocket API at {ws}/ws-api/v3, risk stream at {ws}/ws/<listenKey>", file=sys.stderr)
