@@ -221,7 +221,7 @@ def test_50_renewals_while_events_flow_deliver_each_event_once_in_order(
             stop.wait(0.001)
 
     async def scenario() -> None:
-        await driver.open(client, token_validity=0.1, renew_before=0.09)
+        await driver.open(client, token_validity=0.5, renew_before=0.49)  # a renewal every ~10 ms, 0.49 s of slack
         thread = threading.Thread(target=producer)
         thread.start()
         try:
