@@ -11,8 +11,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import urllib3
+
 from binance_spot import _retry
-from binance_spot._client import RESTResponse
+from binance_spot._client import RESTResponse, http_response
 from binance_spot._query import Params, encode_query
 from binance_spot._validate import check_headers, check_host
 from binance_spot.configuration import Configuration
@@ -23,8 +25,8 @@ from binance_spot.transport import BaseTransport, Request
 _METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 
-def _verb(method: str) -> Callable[..., RESTResponse]:
-    def send(self: "RESTClientObject", url: str, **kwargs: Any) -> RESTResponse:
+def _verb(method: str) -> Callable[..., RESTResponse | urllib3.HTTPResponse]:
+    def send(self: "RESTClientObject", url: str, **kwargs: Any) -> RESTResponse | urllib3.HTTPResponse:
         return self.request(method, url, **kwargs)
 
     send.__name__ = send.__qualname__ = method
@@ -69,8 +71,9 @@ class RESTClientObject:
         post_params: Any | None = None,
         _preload_content: bool = True,
         _request_timeout: TimeoutSetting | None = None,
-    ) -> RESTResponse:
-        """Send ``method url``; the response (already read whatever ``_preload_content`` says)."""
+    ) -> RESTResponse | urllib3.HTTPResponse:
+        """Send ``method url``; the response, read already (``_preload_content=False``: as a
+        urllib3 response, as the classic client returned)."""
         method = method.upper()
         if method not in _METHODS:
             raise ApiValueError(f"http method must be one of {', '.join(_METHODS)}, got {method!r}")
@@ -81,7 +84,8 @@ class RESTClientObject:
         sent_headers = dict(headers or {})
         payload = encode_body(sent_headers, body, post_params)
         timeout = timeout_for(self.configuration.request_timeout, _request_timeout)
-        return self.send(Request(method, host, target, sent_headers, payload, timeout))
+        response = self.send(Request(method, host, target, sent_headers, payload, timeout))
+        return response if _preload_content else http_response(response)
 
     def send(self, request: Request) -> RESTResponse:
         check_headers(request.headers)

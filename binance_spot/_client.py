@@ -9,11 +9,14 @@ knows of them.
 """
 
 import functools
+import io
 import json
 import sys
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+import urllib3
 
 from binance_spot import _retry
 from binance_spot._auth import apply_auth
@@ -49,8 +52,8 @@ class UsedWeight(NamedTuple):
 class RESTResponse:
     """A response whose body has been read: ``status``, ``reason``, ``data``, headers.
 
-    What ``_preload_content=False`` returns: the body is read already (bounded like
-    every other), so ``read()`` and ``data`` give it at once.
+    What the classic ``rest`` client's ``request`` returns (``_preload_content=False`` gets a
+    urllib3 response instead, see ``http_response``).
     """
 
     def __init__(self, response: Response) -> None:
@@ -73,6 +76,22 @@ class RESTResponse:
 
     def getheader(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name, default)
+
+
+def http_response(response: "Response | RESTResponse") -> urllib3.HTTPResponse:
+    """What ``_preload_content=False`` returns, as the classic client did: a real urllib3
+    response, here over the body already read within the bounds (its connection is back in the
+    pool), so code written for it can call urllib3's methods and nothing unbounded is exposed."""
+    return urllib3.HTTPResponse(
+        body=io.BytesIO(response.data),
+        headers=response.headers,
+        status=response.status,
+        version=11,
+        reason=response.reason,
+        preload_content=False,
+        decode_content=False,  # the transport decoded it already
+        enforce_content_length=False,  # Content-Length counts the bytes before decoding
+    )
 
 
 class Client:
@@ -202,7 +221,7 @@ class Client:
             raise
         self._local.headers = response.headers
         if not options.get("_preload_content", True):
-            return RESTResponse(response)
+            return http_response(response)
         data = self.decode(response, operation.return_type)
         if http_info and not options.get("_return_http_data_only"):
             return data, response.status, response.headers

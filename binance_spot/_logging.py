@@ -3,7 +3,8 @@
 urllib3 logs request URLs (which carry listen keys, timestamps and signatures) at DEBUG
 and, on a malformed response header, at WARNING. A filter on a logger sees only the
 records logged there, so each urllib3 logger gets one, including those of modules that
-urllib3 imports later.
+urllib3 imports later. websockets logs frames cut to a few dozen characters, which could cut
+a secret field's name off its value: a frame is masked whole, then cut.
 """
 
 import logging
@@ -33,10 +34,32 @@ _URLLIB3_LOGGERS = (
 )
 
 
+#: Characters of a frame's payload a log line shows (websockets shows 75 too).
+FRAME_LOG_SIZE = 75
+
+
+def _frame_text(frame: Any) -> str:
+    """A WebSocket frame as websockets logs it, but a data frame is masked before it is cut
+    (control frames carry no secret: websockets' own text shows their close code)."""
+    if getattr(frame.opcode, "name", None) not in ("TEXT", "BINARY", "CONT"):
+        return str(frame)
+    text = repr(redact_text(bytes(frame.data).decode("utf-8", "replace")))
+    if len(text) > FRAME_LOG_SIZE:
+        text = f"{text[:48]}...{text[-24:]}"
+    return f"{getattr(frame.opcode, 'name', frame.opcode)} {text} [{len(frame.data)} bytes]"
+
+
+def _is_frame(arg: object) -> bool:
+    return hasattr(arg, "opcode") and isinstance(getattr(arg, "data", None), (bytes, bytearray, memoryview))
+
+
 class RedactingFilter(logging.Filter):
     """Masks secret fields (listen keys, tokens, signatures) in a record's message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and any(_is_frame(arg) for arg in args):
+            record.args = tuple(_frame_text(arg) if _is_frame(arg) else arg for arg in args)
         try:
             message = record.getMessage()
         except (TypeError, ValueError):

@@ -1,13 +1,16 @@
 """Masking of secrets before anything reaches a log, an exception or a repr.
 
 The API key travels only in the ``X-MBX-APIKEY`` header; listen keys and tokens travel
-in query strings and JSON bodies. Both kinds are bearer secrets, so every text this
-package shows passes through here first.
+in query strings, JSON bodies and stream paths. Both kinds are bearer secrets, so every text
+this package shows passes through here first. The rule is one: the values of the secret
+fields and headers, and the key of a stream path, are masked, wherever they appear; nothing
+is masked for looking random, so words, versions and header names stay readable.
 """
 
 import functools
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 MASK = "***"
 
@@ -39,6 +42,15 @@ def redact_text(text: str) -> str:
     text = json_field.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2) or ''}", text)
     text = query_field.sub(lambda m: f"{m.group(1)}{MASK}", text)
     return stream_path.sub(lambda m: f"{m.group(1)}{MASK}", text)
+
+
+def redact_json(value: Any) -> Any:
+    """A copy of a decoded JSON value with the values of secret fields masked, at any depth."""
+    if isinstance(value, dict):
+        return {k: MASK if k in SECRET_FIELDS else redact_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_json(item) for item in value]
+    return value
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

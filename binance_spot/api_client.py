@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+import urllib3
+
 from binance_spot._auth import apply_auth
 from binance_spot._classic import RESTClientObject, as_pairs, encode_body
-from binance_spot._client import Client, RESTResponse, UsedWeight
+from binance_spot._client import Client, RESTResponse, UsedWeight, http_response
 from binance_spot._model import Model
 from binance_spot._operation import prefer_json, select_accept
 from binance_spot._query import Params, encode_query
@@ -93,7 +95,7 @@ class ApiClient(Client):
         response = self.rest_client.send(request)
         self._local.headers = response.headers
         if not preload:
-            return response
+            return http_response(response)
         data = self.deserialize(response, response_type) if response_type else None
         return data if data_only else (data, response.status, response.headers)
 
@@ -107,7 +109,7 @@ class ApiClient(Client):
         body: Any = None,
         _preload_content: bool = True,
         _request_timeout: TimeoutSetting | None = None,
-    ) -> RESTResponse:
+    ) -> RESTResponse | urllib3.HTTPResponse:
         """Send a request to a full URL through this client's transport."""
         return self.rest_client.request(
             method, url, query_params, headers, body, post_params, _preload_content, _request_timeout

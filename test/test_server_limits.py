@@ -4,7 +4,7 @@ import io
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -115,7 +115,7 @@ def test_a_silent_connection_is_closed_after_the_timeout() -> None:
             assert 0.15 < time.monotonic() - started < 1.5
 
 
-def test_connections_past_the_limit_get_503_and_threads_stay_bounded() -> None:
+def test_connections_past_the_limit_get_503_and_threads_stay_bounded(wait_for: Callable[..., None]) -> None:
     with BinanceServer(connection_timeout=5.0) as server:
         before = threading.active_count()  # the serve loop's thread is running already
         idle = [socket.create_connection(address(server), timeout=2) for _ in range(MAX_CONNECTIONS)]
@@ -132,7 +132,8 @@ def test_connections_past_the_limit_get_503_and_threads_stay_bounded() -> None:
             for sock in idle:
                 sock.close()
         assert [status_of(a) for a in answers] == [503, 503, 503]
-        assert status_of(exchange(server, POST + b"Connection: close\r\n\r\n", timeout=3)) == 200  # slots come back
+        # the slots come back once the server has seen the idle connections close
+        wait_for(lambda: status_of(exchange(server, POST + b"Connection: close\r\n\r\n", timeout=3)) == 200)
 
 
 def test_the_request_log_is_a_ring_buffer() -> None:
@@ -152,11 +153,15 @@ def test_nonsense_server_settings_are_refused(settings: dict[str, float]) -> Non
 
 
 def test_stop_is_immediate() -> None:
+    took = []
     for _ in range(5):
         server = BinanceServer().start()
         started = time.monotonic()
         server.stop()
-        assert time.monotonic() - started < 0.02  # socketserver's poll made it up to 50 ms
+        took.append(time.monotonic() - started)
+    # socketserver's poll made each stop wait up to 50 ms (4 of 5 under 20 ms: 1 time in 11);
+    # one stop delayed by a busy machine is not the poll
+    assert sum(t < 0.02 for t in took) >= 4, took
 
 
 def test_the_access_log_has_one_line_per_request_with_secrets_masked(server: BinanceServer) -> None:

@@ -507,7 +507,9 @@ def test_without_websockets_the_package_imports_and_the_stream_says_how_to_insta
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
-    assert "pip install 'binance_spot[stream]'" in result.stdout
+    from binance_spot.stream.errors import INSTALL_HINT
+
+    assert INSTALL_HINT in result.stdout
 
 
 def test_a_drop_while_a_renewal_is_in_flight_is_a_loss_not_an_error(

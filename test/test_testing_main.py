@@ -1,6 +1,7 @@
 """``python -m binance_spot.testing`` as a newcomer meets it: export lines, signed requests, one-line errors."""
 
 import os
+import random
 import re
 import select
 import signal
@@ -137,16 +138,31 @@ def handlers_installed(pid: int) -> bool:
     return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
 
 
-@pytest.mark.parametrize("extra", [0.0, 0.005, 0.02])
-def test_ctrl_c_during_start_up_prints_no_traceback(shells: list[Shell], extra: float, wait_for: WaitFor) -> None:
-    """From the moment main() installs its handlers (before the server binds), Ctrl-C ends quietly."""
+@pytest.mark.parametrize("point", ["handlers", "random-1", "random-2", "random-3", "serving"])
+def test_ctrl_c_during_start_up_prints_no_traceback(shells: list[Shell], point: str, wait_for: WaitFor) -> None:
+    """From the moment main() installs its handlers (before the server binds), Ctrl-C ends it
+    promptly and quietly: right then, at a random moment of the start-up (parsing, importing
+    the server, binding, starting its thread), or once it serves."""
     shell = Shell("--port", "0")
     shells.append(shell)
     wait_for(lambda: handlers_installed(shell.process.pid), timeout=10)
-    time.sleep(extra)  # a little further into the start-up: parsing, importing the server, binding
-    code, err = shell.stop(signal.SIGINT)
-    assert code == 0, err
+    delay = random.uniform(0.0, 0.15) if point.startswith("random") else 0.0
+    time.sleep(delay)  # the point itself, not a wait for a condition
+    if point == "serving":
+        shell.read_exports()
+    code, err = shell.stop(signal.SIGINT)  # within 5 s, or TimeoutExpired fails the test
+    assert code == 0, (delay, err)
     assert "Traceback" not in err
+
+
+def test_a_closed_stdout_is_one_line_and_141(shells: list[Shell]) -> None:
+    shell = Shell("--port", "0")
+    shells.append(shell)
+    assert shell.process.stdout is not None
+    shell.process.stdout.close()  # the reader of the exports went away before they came
+    _, err = shell.process.communicate(timeout=10)
+    assert shell.process.returncode == 141
+    assert err.splitlines() == ["python -m binance_spot.testing: stdout closed before the export lines were written"]
 
 
 RUNNER = """

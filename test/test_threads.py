@@ -207,7 +207,8 @@ def test_many_calls_keep_sockets_and_threads_flat(
             api.sapi_v1_user_data_stream_put(key)
             if number % 2500 == 0:
                 assert client_sockets(port) == 1
-        assert (open_fds(), len(client_threads()), client_sockets(port)) == baseline
+        # no more descriptors than before (fewer is fine: an earlier test's daemon thread may close one meanwhile)
+        assert open_fds() <= baseline[0] and (len(client_threads()), client_sockets(port)) == baseline[1:]
     assert client_sockets(port) == 0
     assert server.connections_opened == 1
     assert len(server.requests) == MANY_CALLS + 1

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+import urllib3
+from conftest import API_KEY
 
 import binance_spot
 from binance_spot.testing import BinanceServer
@@ -78,15 +80,28 @@ def test_async_req_returns_an_object_with_get(api: binance_spot.MarginStreamApi,
     assert thread.get(timeout=5).listen_key in server.listen_keys
 
 
-def test_preload_content_false_returns_the_read_response(
-    api: binance_spot.MarginStreamApi, server: BinanceServer
+def test_preload_content_false_returns_a_urllib3_response(
+    api: binance_spot.MarginStreamApi, client: binance_spot.ApiClient, server: BinanceServer
 ) -> None:
+    """As the classic client did: a real ``urllib3.HTTPResponse``, over the body already read."""
     raw = api.sapi_v1_user_data_stream_post(_preload_content=False)
-    assert isinstance(raw, binance_spot.rest.RESTResponse)
+    assert isinstance(raw, urllib3.HTTPResponse)
     assert (raw.status, raw.reason) == (200, "OK")
-    assert json.loads(raw.read())["listenKey"] in server.listen_keys
-    assert raw.data == raw.read() and raw.getheader("Content-Type", "").startswith("application/json")
+    assert json.loads(raw.data)["listenKey"] in server.listen_keys
+    assert raw.headers["Content-Type"].startswith("application/json")
+    if hasattr(raw, "getheader"):  # urllib3 1.26 (2.x deprecated, then removed it)
+        assert raw.getheader("Content-Type", "").startswith("application/json")
     raw.release_conn()  # as classic code does: the connection is back in the pool already
+    url = f"{server.url}/sapi/v1/userDataStream"
+    for read in (
+        client.request("POST", url, headers={"X-MBX-APIKEY": API_KEY}, _preload_content=False),
+        client.rest_client.POST(url, headers={"X-MBX-APIKEY": API_KEY}, _preload_content=False),
+    ):
+        assert isinstance(read, urllib3.HTTPResponse)
+        assert json.loads(read.read())["listenKey"] in server.listen_keys
+        assert read.read() == b""  # read once, as from the socket
+        read.release_conn()
+    assert isinstance(client.request("POST", url, headers={"X-MBX-APIKEY": API_KEY}), binance_spot.rest.RESTResponse)
     assert api.sapi_v1_user_data_stream_post().listen_key
     assert server.connections_opened == 1
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from binance_spot.cli.errors import EXIT_INTERNAL, EXIT_STDOUT_CLOSED, OutputClosed, failure_of
-from binance_spot.cli.output import Output
+from binance_spot.cli.output import Output, quiet_logs
 
 
 def _wants(option: str, argv: Sequence[str]) -> bool:
@@ -30,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(argv)
         except SystemExit as done:  # --help and --version print, then exit 0
             return done.code if isinstance(done.code, int) else 0
+        quiet_logs(out, bool(getattr(args, "verbose", False)))
         return int(args.run(args, out))
     except OutputClosed:
         return EXIT_STDOUT_CLOSED

@@ -1,4 +1,5 @@
-"""Results and events on stdout, as text lines or JSON objects; failures as one line or object.
+"""Results and events on stdout, as text lines or JSON objects; failures as one line or object;
+the package's log (retries, websockets' complaints) as one line each, never a traceback.
 
 A reader that goes away (``binance-spot keep | head -1``) must end the command, not crash
 it: a write to a closed stdout, or a poll that sees the pipe's reader gone, marks the output
@@ -7,12 +8,14 @@ interpreter's flush at exit) fails on it again.
 """
 
 import json
+import logging
 import os
 import sys
 import threading
 from datetime import datetime
 from typing import Any
 
+from binance_spot._redact import redact_text
 from binance_spot.cli.errors import Failure, OutputClosed
 
 
@@ -77,6 +80,32 @@ class Output:
             os.close(devnull)
         except (OSError, ValueError, AttributeError):
             pass  # not a real file descriptor (an in-process caller's stream)
+
+
+class _OneLine(logging.Handler):
+    """A log record as one masked line on stderr, without its traceback (``--verbose`` shows those)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = " ".join(redact_text(record.getMessage()).split())
+            print(f"binance-spot: warning: {line}", file=sys.stderr, flush=True)
+        except (OSError, ValueError, TypeError):
+            pass  # a closed stderr, or a record whose format is broken: nothing to tell it on
+
+
+_ONE_LINE = _OneLine(logging.WARNING)
+_SILENT = logging.NullHandler()
+
+
+def quiet_logs(out: Output, verbose: bool) -> None:
+    """Without ``--verbose``: warnings of the package (websockets' included) as one line each on
+    stderr, nothing under ``--json``; otherwise ``logging.lastResort`` would print tracebacks.
+    ``--verbose`` logs everything through ``Configuration.debug`` instead."""
+    package = logging.getLogger("binance_spot")
+    for old in (_SILENT, _ONE_LINE):
+        package.removeHandler(old)
+    if not verbose:
+        package.addHandler(_SILENT if out.as_json else _ONE_LINE)
 
 
 def _reader_gone() -> bool:

@@ -1,7 +1,8 @@
 """Margin user data and margin risk events over WebSocket, kept alive across renewals and reconnects.
 
-Needs the optional extra: ``pip install 'binance_spot[stream]'`` (``websockets``). Importing
-this package works without it; creating a stream then says how to install it.
+Needs the optional extra ``stream``: ``pip install '.[stream]'`` in a checkout of binance_spot,
+or its requirement alone, ``pip install 'websockets>=13.0,<18'``. Importing this package works
+without it; creating a stream then says how to install it.
 See docs/Streams.md.
 """
 

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from binance_spot import _backoff
-from binance_spot._redact import MASK
+from binance_spot._logging import RedactingFilter
+from binance_spot._redact import redact_text
 from binance_spot._validate import check_symbol, check_websocket_url
 from binance_spot.exceptions import ApiException, InvalidResponseException, OpenApiException, StreamConnectionError
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
@@ -52,26 +53,10 @@ OPEN_TIMEOUT = 10.0
 MAX_QUEUE = 10_000_000
 
 
-class _MaskSecrets(logging.Filter):
-    """websockets logs frames and the request line at DEBUG, cut to a few dozen characters,
-    so a token shows as a fragment no field-based redaction recognises: mask every long run
-    of token characters (tokens, listen keys) instead."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = _SECRETISH.sub(MASK, record.getMessage()), None
-        return True
-
-
-# A run of token characters with a digit in it (words, header names and method names have
-# none), any run long enough to be part of a key, or a run websockets cut with "..." (the
-# piece of a token left at either side of the cut may have no digit).
-_SECRETISH = re.compile(
-    r"(?<![\w+/=-])(?:(?=[\w+/=-]*\d)[\w+/=-]{12,}|[\w+/=-]{24,})(?![\w+/=-])"
-    r"|(?<=\.\.\.)[\w+/=-]{8,}|[\w+/=-]{8,}(?=\.\.\.)"
-)
-#: The logger handed to websockets: its records pass through ``_MaskSecrets``.
+#: The logger handed to websockets: its records (frames, the request line) are masked by the
+#: package's one rule.
 WEBSOCKETS_LOGGER = logging.getLogger("binance_spot.stream.websockets")
-WEBSOCKETS_LOGGER.addFilter(_MaskSecrets())
+WEBSOCKETS_LOGGER.addFilter(RedactingFilter())
 
 
 def fatal(exc: BaseException) -> bool:
@@ -88,7 +73,7 @@ def retry_after(exc: BaseException) -> float:
 def describe(exc: BaseException) -> str:
     """What went wrong, without a URL (a risk stream's holds its key) or anything token-like."""
     text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    text = _SECRETISH.sub(MASK, _URL.sub("<url>", text))
+    text = redact_text(_URL.sub("<url>", text))
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -19,7 +19,9 @@ __all__ = [
     "require_websockets",
 ]
 
-INSTALL_HINT = "pip install 'binance_spot[stream]'"
+#: Only names that are ours or the extra's own requirement: on the public package index,
+#: ``binance_spot[stream]`` would install an unrelated project of that name.
+INSTALL_HINT = "pip install 'websockets>=13.0,<18' (or, in a checkout of binance_spot, pip install '.[stream]')"
 
 
 def require_websockets() -> None:

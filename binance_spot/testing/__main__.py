@@ -14,12 +14,14 @@ import sys
 import time
 from collections.abc import Sequence
 from types import FrameType
+from typing import NoReturn
 
 PROG = "python -m binance_spot.testing"
 #: The API key printed when neither ``--api-key`` nor ``BINANCE_API_KEY`` gives one.
 DEFAULT_API_KEY = "local-test-key"
-#: Exit codes: served until a signal / could not listen (port busy, bad address) / usage error.
-EXIT_OK, EXIT_CANNOT_LISTEN, EXIT_USAGE = 0, 1, 2
+#: Exit codes: served until a signal / could not listen (port busy, bad address) / usage error /
+#: stdout closed before the export lines were written (128 + SIGPIPE, as a shell reports it).
+EXIT_OK, EXIT_CANNOT_LISTEN, EXIT_USAGE, EXIT_STDOUT_CLOSED = 0, 1, 2, 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,8 +29,8 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Serve an imitation of Binance's listen-key and listen-token endpoints. Stdout: export "
         "lines for the shell that runs your code; stderr: one line per request.",
-        epilog="exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 cannot listen (port busy, bad address), 2 usage. "
-        f"From another terminal: {PROG} {{{','.join(_actions())}}} --help",
+        epilog="exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 cannot listen (port busy, bad address), 2 usage, "
+        f"141 stdout closed before the export lines. From another terminal: {PROG} {{{','.join(_actions())}}} --help",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind (default: any free one)")
@@ -63,13 +65,34 @@ def _exports(url: str, api_key: str, secret: str, from_env: set[str]) -> list[st
 
 
 class _Stop(Exception):
-    """Raised by the signal handler: unlike ``Event.set()`` there, it cannot deadlock on a lock."""
+    """Raised by the signal handler, only while ``main`` sleeps: unlike ``Event.set()`` there, it
+    cannot deadlock on a lock."""
 
 
-def _on_signal(signum: int, frame: FrameType | None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # one signal stops; more would interrupt the stop
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise _Stop
+class _Signals:
+    """Ctrl-C and SIGTERM. During start-up a signal is only noted, so it cannot land inside an
+    import, a lock or a thread's start and leave them half done; start-up is short and ends by
+    checking the note. Once ``main`` sleeps, a signal raises ``_Stop`` there."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self.sleeping = False
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.received = True
+        if self.sleeping:
+            self.sleeping = False  # one signal stops; more must not interrupt the stop
+            raise _Stop
+
+    def sleep(self) -> NoReturn:
+        """Sleep until a signal (at once if one came during start-up)."""
+        self.sleeping = True
+        if self.received:
+            raise _Stop
+        while True:
+            time.sleep(3600)
 
 
 def _actions() -> tuple[str, ...]:
@@ -85,8 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from binance_spot.testing.control import main as control
 
         return control(argv, PROG)
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
+    signals = _Signals()
     server = None
     try:
         args = _parser().parse_args(argv)
@@ -108,14 +130,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, OverflowError, ValueError) as exc:  # busy port, unknown host, port out of range
             print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return EXIT_CANNOT_LISTEN
-        print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
+        if signals.received:
+            return EXIT_OK
+        try:
+            print("\n".join(_exports(server.url, api_key, secret, from_env)), flush=True)
+        except BrokenPipeError:  # nobody reads the exports: serving would serve no one
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error again at exit
+            print(f"{PROG}: stdout closed before the export lines were written", file=sys.stderr)
+            return EXIT_STDOUT_CLOSED
         print(f"{PROG}: serving at {server.url}; Ctrl-C stops it", file=sys.stderr, flush=True)
         ws = server.url.replace("http://", "ws://", 1)
         print(f"{PROG}: WebSocket API at {ws}/ws-api/v3, risk stream at {ws}/ws/<listenKey>", file=sys.stderr)
         print(f"{PROG}: from another terminal with these exports: {PROG} push-event '{{\"e\": ...}}' | drop-streams | "
-              "shutdown-streams | expire-keys | advance-clock SECONDS", file=sys.stderr, flush=True)  # fmt: skip
-        while True:
-            time.sleep(3600)
+              "shutdown-streams | place-order | fill-order | advance-clock SECONDS | ...",
+              file=sys.stderr, flush=True)  # fmt: skip
+        signals.sleep()
     except _Stop:
         return EXIT_OK
     finally:

@@ -7,11 +7,12 @@ headers) meets the limits a real front end has instead of exhausting threads or 
 """
 
 import http.client
+import io
 import selectors
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import BufferedIOBase
 from typing import Any
 
 #: Bytes of a request line plus its headers before the server answers 431 (414 for the line alone).
@@ -20,27 +21,66 @@ MAX_HEAD_BYTES = 16 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 #: Connections served at once (one thread each); more are answered 503 and closed.
 MAX_CONNECTIONS = 64
-#: Seconds a connection may stay silent (idle between requests, or mid-request) before it is closed.
+#: Seconds a connection may stay silent (idle between requests, or mid-request) before it is
+#: closed; also the bound on the whole wait for a request's line and headers.
 CONNECTION_TIMEOUT = 10.0
 
 _BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 
+class _TimedSocket(io.RawIOBase):
+    """A socket's reading side whose reads share one deadline while a request head (or body)
+    arrives, so a client that trickles a byte at a time cannot restart the timeout with every byte."""
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self._sock = sock
+        self._timeout = timeout
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request head took too long")
+            self._sock.settimeout(min(left, self._timeout))
+        return self._sock.recv_into(buffer)
+
+    def unbound(self) -> None:
+        if self.deadline is not None:
+            self.deadline = None
+            self._sock.settimeout(self._timeout)
+
+
 class HeadLimit:
-    """Wraps a handler's ``rfile`` so one request's line and headers stay under ``limit`` bytes.
+    """Wraps a handler's ``rfile`` so one request's line and headers stay under ``limit`` bytes
+    and arrive within ``timeout`` seconds of the wait for them.
 
     ``http.server`` bounds each line (64 KiB) and the header count (100), not their total;
     exceeding the total raises ``LineTooLong``, which ``http.server`` answers with 431.
     """
 
-    def __init__(self, raw: BufferedIOBase, limit: int) -> None:
-        self._raw = raw
+    def __init__(self, sock: socket.socket, limit: int, timeout: float) -> None:
+        self._timed = _TimedSocket(sock, timeout)
+        self._raw = io.BufferedReader(self._timed)
         self._limit = limit
         self._left = limit
+        self._timeout = timeout
 
     def start(self) -> None:
         """A new request begins: its head gets the whole budget again."""
         self._left = self._limit
+        self.bound()
+
+    def bound(self) -> None:
+        """From now until ``unbound()``, all reads together get the connection's timeout."""
+        self._timed.deadline = time.monotonic() + self._timeout
+
+    def unbound(self) -> None:
+        """Reads are bounded by the connection's timeout each again."""
+        self._timed.unbound()
 
     def readline(self, size: int = -1) -> bytes:
         cap = self._left + 1 if size < 0 else min(size, self._left + 1)
@@ -58,9 +98,11 @@ class BoundedHandler(BaseHTTPRequestHandler):
     """A request handler with a socket timeout and a bounded request head."""
 
     def setup(self) -> None:
-        self.request.settimeout(getattr(self.server, "connection_timeout", CONNECTION_TIMEOUT))
+        timeout = getattr(self.server, "connection_timeout", CONNECTION_TIMEOUT)
+        self.request.settimeout(timeout)
         super().setup()
-        self.rfile = HeadLimit(self.rfile, MAX_HEAD_BYTES)  # type: ignore[assignment]
+        self.rfile.close()  # read through HeadLimit's own reader instead
+        self.rfile = HeadLimit(self.request, MAX_HEAD_BYTES, timeout)  # type: ignore[assignment]
 
     def handle_one_request(self) -> None:
         self.rfile.start()  # type: ignore[attr-defined]
@@ -70,6 +112,11 @@ class BoundedHandler(BaseHTTPRequestHandler):
             self.requestline, self.request_version, self.command = "", "", ""
             self.send_error(414)
             self.close_connection = True
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        self.rfile.unbound()  # type: ignore[attr-defined]
+        return parsed
 
 
 class BoundedServer(ThreadingHTTPServer):

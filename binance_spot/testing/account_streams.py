@@ -12,6 +12,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from binance_spot.testing.exchange import Exchange, Owner
+from binance_spot.testing.records import LOG_BYTES
 from binance_spot.testing.sessions import Session
 from binance_spot.testing.streams import StreamHub
 from binance_spot.testing.websocket import WebSocketClosed
@@ -24,8 +25,8 @@ _SUBSCRIBE = "userDataStream.subscribe.listenToken"
 class AccountHub(StreamHub):
     """A ``StreamHub`` whose events can target one account's subscriptions."""
 
-    def __init__(self, exchange: Exchange) -> None:
-        super().__init__(exchange)
+    def __init__(self, exchange: Exchange, log_bytes: int = LOG_BYTES) -> None:
+        super().__init__(exchange, log_bytes)
         self._accounts = exchange
         self._owners: WeakKeyDictionary[Session, Owner] = WeakKeyDictionary()  # gone with the connection
 

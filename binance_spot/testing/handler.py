@@ -156,7 +156,13 @@ class Handler(BoundedHandler):
             self.close_connection = True
             self.send(html_reply(status, {"Connection": "close"}))
             return None
-        return self.rfile.read(int(raw)) if int(raw) else b""
+        if not int(raw):
+            return b""
+        self.rfile.bound()  # type: ignore[attr-defined]  # the whole body within the timeout too
+        try:
+            return self.rfile.read(int(raw))
+        finally:
+            self.rfile.unbound()  # type: ignore[attr-defined]
 
     # The faults' Wire.
 

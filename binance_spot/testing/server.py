@@ -21,7 +21,7 @@ from binance_spot.testing.endpoints import MIN_TOKEN_VALIDITY_MS, RestApi
 from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.faults import Fault, Faults
 from binance_spot.testing.handler import HttpServer, Site
-from binance_spot.testing.records import REQUEST_LOG_SIZE, AccessLog, Recorded, RequestLog
+from binance_spot.testing.records import LOG_BYTES, REQUEST_LOG_SIZE, AccessLog, Recorded, RequestLog
 from binance_spot.testing.streams import StreamMessage
 from binance_spot.testing.trading import ExchangeAccount, Trading
 
@@ -36,11 +36,13 @@ class BinanceServer:
 
     Use it as a context manager; ``url`` is where clients should point. State is kept in
     memory and time comes from ``clock`` (e.g. a ``ManualClock``), so expiry is testable.
-    ``requests`` keeps the last ``request_log_size`` requests. A connection silent for
-    ``connection_timeout`` seconds is closed. ``access_log`` (e.g. ``sys.stderr``) gets one
-    line per request, secrets masked. ``pairs`` (symbol -> (base, quote)) are the margin pairs
-    the accounts trade (default ``DEFAULT_PAIRS``); ``ip_weight_limit`` is the request weight an
-    IP may use per minute before 429 (default: no limit).
+    ``requests`` keeps the last ``request_log_size`` requests and ``stream_messages`` the last
+    100,000 messages, each within ``log_bytes``. A connection silent for ``connection_timeout``
+    seconds, or whose request head (or body) takes longer in all, is closed. ``access_log``
+    (e.g. ``sys.stderr``) gets one line per request, secrets masked. ``pairs`` (symbol ->
+    (base, quote)) are the margin pairs the accounts trade (default ``DEFAULT_PAIRS``);
+    ``ip_weight_limit`` is the request weight an IP may use per minute before 429 (default: no
+    limit).
     A listen token of less than ``min_token_validity_ms`` (default 1 s) is refused with -1130.
     """
 
@@ -54,6 +56,7 @@ class BinanceServer:
         host: str = "127.0.0.1",
         port: int = 0,
         request_log_size: int = REQUEST_LOG_SIZE,
+        log_bytes: int = LOG_BYTES,
         connection_timeout: float = 10.0,
         access_log: TextIO | None = None,
         pairs: Mapping[str, tuple[str, str]] | None = None,
@@ -62,6 +65,8 @@ class BinanceServer:
     ) -> None:
         if not (isinstance(request_log_size, int) and request_log_size > 0):
             raise ValueError(f"request_log_size must be a positive int, got {request_log_size!r}")
+        if not (isinstance(log_bytes, int) and log_bytes > 0):
+            raise ValueError(f"log_bytes must be a positive int, got {log_bytes!r}")
         if not 0 < connection_timeout < float("inf"):
             raise ValueError(f"connection_timeout must be a positive number of seconds, got {connection_timeout!r}")
         self._exchange = Exchange(api_keys, clock or time.time, secret_keys, pairs)
@@ -72,9 +77,9 @@ class BinanceServer:
             )
         self._rest = RestApi(self._exchange, retired, min_token_validity_ms)
         self._faults = Faults()
-        self._streams = AccountHub(self._exchange)
+        self._streams = AccountHub(self._exchange, log_bytes)
         self._trading = Trading(self._exchange, self._streams)
-        self._log = RequestLog(request_log_size)
+        self._log = RequestLog(request_log_size, log_bytes)
         access = AccessLog(access_log)
         admin = Admin(self, getattr(clock, "advance", None))  # a ManualClock or an OffsetClock can be moved
         self._site = Site(self._rest, self._faults, self._streams, self._log, access, self._exchange.clock, admin)
@@ -251,9 +256,25 @@ class BinanceServer:
 
     @stream_lifetime.setter
     def stream_lifetime(self, seconds: float) -> None:
-        if not seconds > 0:
-            raise ValueError("stream_lifetime must be positive")
-        self._streams.lifetime = float(seconds)
+        self._streams.lifetime = _positive("stream_lifetime", seconds)
+
+    @property
+    def stream_ping_interval(self) -> float:
+        """Seconds between the server's pings on each WebSocket (Binance: 20 s)."""
+        return self._streams.ping_interval
+
+    @stream_ping_interval.setter
+    def stream_ping_interval(self, seconds: float) -> None:
+        self._streams.ping_interval = _positive("stream_ping_interval", seconds)
+
+    @property
+    def stream_pong_timeout(self) -> float:
+        """Seconds a WebSocket may leave a ping unanswered before it is dropped (Binance: 60 s)."""
+        return self._streams.pong_timeout
+
+    @stream_pong_timeout.setter
+    def stream_pong_timeout(self, seconds: float) -> None:
+        self._streams.pong_timeout = _positive("stream_pong_timeout", seconds)
 
     @property
     def subscription_id_limit(self) -> int:
@@ -266,7 +287,7 @@ class BinanceServer:
 
     @property
     def stream_messages(self) -> list[StreamMessage]:
-        """Every message clients sent over WebSockets (the last 100,000), in arrival order."""
+        """Every message clients sent over WebSockets (the last 100,000, within ``log_bytes``), in arrival order."""
         return self._streams.received()
 
     @property
@@ -278,3 +299,9 @@ class BinanceServer:
     def stream_subscriptions(self) -> dict[int, list[int]]:
         """Active listen-token subscription ids by connection number."""
         return self._streams.subscriptions()
+
+
+def _positive(name: str, seconds: float) -> float:
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"{name} must be a positive number of seconds")
+    return float(seconds)

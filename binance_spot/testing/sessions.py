@@ -7,7 +7,7 @@ neither reads nor writes the socket, so ``StreamHub`` keeps the I/O and the lock
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from binance_spot.testing.websocket import WebSocketConnection
 
@@ -32,6 +32,19 @@ class Session:
     listen_key: str | None = None  # a risk-stream connection's key; None on the WebSocket API
     subscriptions: dict[int, int] = field(default_factory=dict)  # id -> token expiry (ms)
     ids_used: int = 0
+    pinged_at: float | None = None  # time.monotonic() of the ping not answered yet
+
+    def heartbeat(self, now: float, interval: float, timeout: float) -> Literal["ping", "drop"] | None:
+        """Binance's keepalive: a ping every ``interval`` seconds after the last answer, and the
+        connection dropped when the pong has not come within ``timeout``."""
+        if self.pinged_at is not None and self.ws.pong_at >= self.pinged_at:
+            self.pinged_at = None
+        if self.pinged_at is not None:
+            return "drop" if now - self.pinged_at >= timeout else None
+        if now - max(self.opened, self.ws.pong_at) >= interval:
+            self.pinged_at = now
+            return "ping"
+        return None
 
     def answer(
         self, message: dict[str, Any], token_expiry: Callable[[str], int | None], now_ms: int, id_limit: int

@@ -4,7 +4,8 @@ subscriptions and the margin risk stream, on the same port as the REST endpoints
 ``StreamHub`` holds the connections (each a ``Session``, which knows Binance's rules for
 its subscriptions) and does their I/O; ``BinanceServer`` hands it the upgraded requests and
 lets tests push account events, announce ``serverShutdown``, cut connections, shorten the
-connection lifetime and read back what clients sent. Tokens and risk keys are the
+connection lifetime and read back what clients sent. Like Binance, it pings every
+connection and drops one that does not answer in time. Tokens and risk keys are the
 ``Exchange``'s, with their expiry on its clock. Standard library only (``websocket.py``
 speaks the protocol).
 """
@@ -12,12 +13,12 @@ speaks the protocol).
 import json
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from binance_spot.testing.exchange import Exchange
+from binance_spot.testing.records import LOG_BYTES, BoundedLog
 from binance_spot.testing.sessions import Session, error
 from binance_spot.testing.websocket import WebSocketClosed, WebSocketConnection, accept_key
 
@@ -29,6 +30,10 @@ RISK_PATH = "/ws/"
 DEFAULT_LIFETIME = 24 * 3600.0
 #: Subscription ids one connection may use (Binance: 65,535), then -2042.
 SUBSCRIPTION_IDS = 65_535
+#: Binance pings every 20 s and drops a connection whose pong has not come within a minute.
+PING_INTERVAL, PONG_TIMEOUT = 20.0, 60.0
+#: Client messages ``received()`` keeps at most (and at most ``log_bytes`` of them).
+STREAM_LOG_SIZE = 100_000
 _TICK = 0.01
 
 
@@ -48,13 +53,14 @@ class StreamHub:
     connections (a server whose clients use only REST has none), and ``stop()`` ends it.
     """
 
-    def __init__(self, exchange: Exchange) -> None:
+    def __init__(self, exchange: Exchange, log_bytes: int = LOG_BYTES) -> None:
         self._exchange = exchange
         self._lock = threading.Lock()
         self._clients: list[Session] = []
-        self._messages: deque[StreamMessage] = deque(maxlen=100_000)
+        self._messages: BoundedLog[StreamMessage] = BoundedLog(STREAM_LOG_SIZE, log_bytes)
         self._opened = 0
         self.lifetime = DEFAULT_LIFETIME
+        self.ping_interval, self.pong_timeout = PING_INTERVAL, PONG_TIMEOUT
         self.id_limit = SUBSCRIPTION_IDS
         self._serving = False
         self._timer: threading.Thread | None = None
@@ -84,11 +90,12 @@ class StreamHub:
             return _refuse(handler, 404, {"code": -1000, "msg": "No WebSocket service at this path."})
         if listen_key is not None and listen_key not in self._exchange.risk_keys():
             return _refuse(handler, 400, {"code": -1125, "msg": "This listenKey does not exist."})
-        if not key or handler.headers.get("Sec-WebSocket-Version") != "13":
+        accept = accept_key(key) if key else None
+        if accept is None or handler.headers.get("Sec-WebSocket-Version") != "13":
             return _refuse(handler, 400, {"code": -1000, "msg": "Not a WebSocket handshake."})
         handler.close_connection = True
-        handler.connection.settimeout(None)
-        with self._lock:  # registered before the handshake completes: a push right after it arrives
+        handler.connection.settimeout(None)  # the hub's pings find dead peers
+        with self._lock:  # registered before the handshake completes: a push right after it is queued
             if not self._serving:
                 return  # the server is stopping: this connection is cut already
             self._opened += 1
@@ -101,28 +108,29 @@ class StreamHub:
                     target=self._tick, args=(self._timer_stop,), name="BinanceServer-streams", daemon=True
                 )
                 self._timer.start()
+        try:
             handler.send_response(101)
             handler.send_header("Upgrade", "websocket")
             handler.send_header("Connection", "Upgrade")
-            handler.send_header("Sec-WebSocket-Accept", accept_key(key))
+            handler.send_header("Sec-WebSocket-Accept", accept)
             handler.end_headers()
-        try:
+            ws.start_sending()
             while True:
-                self._request(client, client.ws.receive())
-        except WebSocketClosed:
+                self._request(client, ws.receive())
+        except (WebSocketClosed, OSError):
             pass
         finally:
-            client.ws.drop()
+            ws.finish()
             with self._lock:
                 self._clients.remove(client)
 
     def _request(self, client: Session, data: str | bytes) -> None:
         try:
             message = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
             message = data
         with self._lock:
-            self._messages.append(StreamMessage(client.ident, client.path, message))
+            self._messages.add(StreamMessage(client.ident, client.path, message), len(data))
         if client.listen_key is not None:
             return  # the risk stream takes no requests (Binance ignores them too)
         if not isinstance(message, dict) or not isinstance(message.get("method"), str):
@@ -185,9 +193,9 @@ class StreamHub:
             return list(self._clients)
 
     def received(self) -> list[StreamMessage]:
-        """What clients sent (the last 100,000 messages), oldest first."""
+        """What clients sent (the last 100,000 messages, within ``log_bytes``), oldest first."""
         with self._lock:
-            return list(self._messages)
+            return self._messages.items()
 
     def connections_opened(self) -> int:
         with self._lock:
@@ -213,6 +221,14 @@ class StreamHub:
                     for sid in client.expire(now_ms):
                         self._terminate(client, sid)
             for client in clients:
+                beat = client.heartbeat(now, self.ping_interval, self.pong_timeout)
+                if beat == "drop" or client.ws.overdue(now):
+                    client.ws.drop()  # a peer that does not answer pings, or does not read
+                elif beat == "ping":
+                    try:
+                        client.ws.ping(b"")
+                    except WebSocketClosed:
+                        pass
                 if now - client.opened >= self.lifetime:
                     client.ws.close(1000, "connection lifetime reached")
                 elif client.listen_key is not None and client.listen_key not in risk_keys:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from binance_spot._redact import MASK, redact_json
 from binance_spot.cli.arguments import Commands, symbol, websocket_url
 from binance_spot.cli.client import connect
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed, UsageError
@@ -45,7 +46,8 @@ def register(commands: Commands) -> None:
 
 
 def _show(out: Output, event: "Event") -> None:
-    """``--json``: the typed fields (decimals as Binance's strings) and the raw event; else one short line."""
+    """``--json``: the typed fields (decimals as Binance's strings) and the event as Binance sent
+    it, secrets (a ``listenKeyExpired``'s key) masked in both; else one short line."""
     if out.as_json:
         from binance_spot.exceptions import EventFieldError
 
@@ -53,7 +55,10 @@ def _show(out: Output, event: "Event") -> None:
             fields: Any = event.to_dict(json=True)
         except EventFieldError as exc:
             fields = {"error": str(exc)}
-        out.data({"type": type(event).__name__, "fields": fields, "event": event.raw})
+        else:
+            secret = {name for name, field in event.fields().items() if field.secret}
+            fields = {name: MASK if name in secret and value is not None else value for name, value in fields.items()}
+        out.data({"type": type(event).__name__, "fields": fields, "event": redact_json(event.raw)})
     else:
         from binance_spot.cli.lines import event_line
 
