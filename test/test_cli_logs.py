@@ -55,7 +55,8 @@ def test_a_logged_traceback_is_one_line_or_nothing_under_json(options: list[str]
     )
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr
-    expected = [] if options else ["binance-spot: warning: keepalive ping failed"]
+    subscribed = "binance-spot: subscribed (cross margin); waiting for events, Ctrl-C stops"
+    expected = [] if options else [subscribed, "binance-spot: warning: keepalive ping failed"]
     assert done.stderr.splitlines() == expected
 
 
@@ -85,7 +86,11 @@ def test_json_masks_an_events_listen_key_and_keeps_binances_decimals(server: Bin
         assert process.wait(5) == 143
     finally:
         process.kill()
-    assert expired == {"type": "ListenKeyExpired", "event": {"e": "listenKeyExpired", "E": 5, "listenKey": "***"}}
+    assert expired == {
+        "type": "ListenKeyExpired",
+        "fields": {"event_type": "listenKeyExpired", "event_time": 5, "listen_key": "***"},
+        "event": {"e": "listenKeyExpired", "E": 5, "listenKey": "***"},
+    }
     assert balance["event"]["d"] == "0.10000000"  # Binance's string, not a float
 
 
@@ -95,7 +100,7 @@ def test_verbose_masks_secrets_not_words(server: BinanceServer, wait_for: WaitFo
         wait_for(lambda: any(server.stream_subscriptions.values()), timeout=10.0)
         server.push_event({"e": "listenKeyExpired", "E": 5, "listenKey": SECRET})
         assert process.stdout is not None
-        assert "ListenKeyExpired" in process.stdout.readline()
+        assert "listen key expired" in process.stdout.readline()
         process.send_signal(signal.SIGTERM)
         assert process.wait(5) == 143
     finally:

@@ -145,7 +145,7 @@ def test_without_the_stream_extra_the_subscribe_check_says_how_to_install(run, m
     monkeypatch.setitem(sys.modules, "websockets", None)
     code, lines, _ = run()
     (subscribe,) = [line for line in lines if line.split()[1] == "subscribe"]
-    assert code == 2 and subscribe.startswith("FAIL") and "pip install 'binance_spot[stream]'" in subscribe
+    assert code == 2 and subscribe.startswith("FAIL") and "pip install 'websockets>=13.0,<18'" in subscribe
 
 
 def test_a_lying_server_gets_lines_not_a_crash(run, doctor_server: BinanceServer) -> None:  # type: ignore[no-untyped-def]
