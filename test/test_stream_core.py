@@ -128,6 +128,19 @@ def test_event_stream_terminated_interrupts_unless_closing() -> None:
     assert closing.finished and closing.interrupted is None
 
 
+def test_a_token_that_died_on_its_way_reconnects_instead_of_ending_the_stream() -> None:
+    """-1209 for a token past its expiry (made at 0, valid 0.05 s, answered at 0.2) is no refused
+    key: the connection is replaced with a new token. For a live token it ends the stream."""
+    late = UserDataSession(renew_before=10.0)
+    request = json.loads(late.open(Credential("t", 0.05, expires_at=0.05), 0.01)[0])
+    late.receive(reply(request["id"], error={"code": -1209, "msg": "Invalid listenToken."}, status=400), 0.2, 0)
+    assert late.interrupted is not None and late.interrupted.reason == "token_expired"
+    live = UserDataSession(renew_before=10.0)
+    request = json.loads(live.open(Credential("t", 0.05, expires_at=0.05), 0.01)[0])
+    with pytest.raises(InvalidListenToken):
+        live.receive(reply(request["id"], error={"code": -1209, "msg": "Invalid listenToken."}, status=400), 0.04, 0)
+
+
 def test_invalid_token_raises_and_ids_exhausted_interrupts() -> None:
     session = UserDataSession(renew_before=10.0)
     request = json.loads(session.open(TOKEN, 0)[0])

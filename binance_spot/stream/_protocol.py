@@ -35,10 +35,12 @@ IDS_EXHAUSTED = -2042
 
 
 class Credential(NamedTuple):
-    """A listen token (or risk listen key) and the seconds it stays valid from when it was made."""
+    """A listen token (or risk listen key), the seconds it stays valid from when it was made and,
+    when known, the monotonic time it expires (a subscribe sent later does not lengthen its life)."""
 
     secret: str
     lifetime: float
+    expires_at: float = math.inf
 
     def __repr__(self) -> str:
         return f"Credential(secret='***', lifetime={self.lifetime!r})"
@@ -119,7 +121,7 @@ class UserDataSession:
 
     def _subscribe(self, credential: Credential, now: float) -> list[str]:
         self._renew_not_before = now + MIN_RENEW_SPACING
-        expiry = now + credential.lifetime
+        expiry = min(now + credential.lifetime, credential.expires_at)
         params = {"listenToken": credential.secret}
         return [self._request("userDataStream.subscribe.listenToken", params, now, expiry)]
 
@@ -167,7 +169,7 @@ class UserDataSession:
         if isinstance(payload, dict):
             return self._event(payload, message.get("subscriptionId"), now)
         if "id" in message:
-            self._response(message, wall)
+            self._response(message, now, wall)
         return []
 
     def _event(self, payload: dict[str, Any], subscription_id: Any, now: float) -> list[Event]:
@@ -197,7 +199,7 @@ class UserDataSession:
         else:  # a renewal refused with Retry-After: the reconnect waits for it too
             self.interrupted = self.interrupted or Interrupted("subscription_terminated", self._wait_until - now)
 
-    def _response(self, message: dict[str, Any], wall: float) -> None:
+    def _response(self, message: dict[str, Any], now: float, wall: float) -> None:
         pending = self._pending.pop(str(message.get("id")), None)
         if pending is None:
             return
@@ -218,12 +220,19 @@ class UserDataSession:
             self._renew_failures = 0
             self.live = True
             return
-        self._failed(method, message, wall)
+        self._failed(method, message, wall, expired=now >= expiry)
 
-    def _failed(self, method: str, message: dict[str, Any], wall: float) -> None:
+    def _failed(self, method: str, message: dict[str, Any], wall: float, *, expired: bool = False) -> None:
         error = _object(message.get("error"))
         code, msg = error.get("code"), str(error.get("msg", "no message"))
         status = message.get("status") if isinstance(message.get("status"), int) else None
+        if code == INVALID_TOKEN and expired:
+            # The token died on its way (a subscribe slower than its validity): no sign of a
+            # refused key, so a stream that was live connects again with a new one; on its very
+            # first subscription the validity itself is too short, and the error ends it.
+            refused = InvalidListenToken(code, msg, status)
+            self.interrupted = self.interrupted or Interrupted("token_expired", error=refused)
+            return
         if code == INVALID_TOKEN:
             raise InvalidListenToken(code, msg, status)
         if self._closing:

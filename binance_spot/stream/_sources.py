@@ -213,7 +213,8 @@ class TokenSource:
         )
         if not made.token:
             raise InvalidResponseException(reason="the token call returned no token")
-        return Credential(made.token, token_lifetime(made.expiration_time, self.validity, time.time()))
+        lifetime = token_lifetime(made.expiration_time, self.validity, time.time())
+        return Credential(made.token, lifetime, time.monotonic() + lifetime)
 
     def close(self) -> None:
         """Tokens cannot be closed; the unsubscribe ends the stream."""
