@@ -324,7 +324,9 @@ def test_start_after_close_raises_and_sends_nothing(server: BinanceServer, clien
 
 
 def test_renewals_never_run_faster_than_the_budget(server: BinanceServer, client: Any) -> None:
-    with MarginUserDataStream(client, token_validity=0.05, **FAST) as stream:
+    # Tokens of 0.3 s renewed 0.29 s before they expire: the stream wants a renewal every ~10 ms
+    # (and the first subscribe has time to arrive on a loaded machine); the budget says no.
+    with MarginUserDataStream(client, token_validity=0.3, renew_before=0.29, **FAST) as stream:
         until = time.monotonic() + 1.0
         while (left := until - time.monotonic()) > 0:
             try:
