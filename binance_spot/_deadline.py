@@ -90,6 +90,10 @@ class _DeadlineSocket:
 
 
 class _DeadlineResponse(http.client.HTTPResponse):
+    #: Until ``__init__`` has run: a Ctrl-C inside it leaves a half-made response whose finalizer
+    #: calls ``close()``, which reads ``fp`` (else "Exception ignored ... no attribute 'fp'").
+    fp = None  # type: ignore[assignment]
+
     def __init__(self, sock: Any, *args: Any, **kwargs: Any) -> None:
         attempt: Attempt | None = getattr(_current, "attempt", None)
         if attempt is not None:

@@ -151,3 +151,23 @@ def test_no_timeout_at_all_is_refused(
         config.request_timeout = None  # type: ignore[assignment]
     api.sapi_v1_user_data_stream_post()
     assert config.request_timeout == Timeout(2.0, 2.0)
+
+
+def test_a_response_cut_short_by_ctrl_c_is_finalised_quietly() -> None:
+    """A KeyboardInterrupt inside the response's ``__init__`` leaves it half made; its finalizer
+    must not print "Exception ignored ... no attribute 'fp'" over the CLI's one-line error
+    (Python 3.13's finalizer reads ``fp``; CI runs this on 3.13)."""
+    import gc
+    import sys
+
+    from binance_spot._deadline import _DeadlineResponse
+
+    seen: list[object] = []
+    hook, sys.unraisablehook = sys.unraisablehook, seen.append
+    try:
+        half = _DeadlineResponse.__new__(_DeadlineResponse)
+        del half
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert seen == []
