@@ -303,9 +303,12 @@ def test_aclose_after_a_drop_during_a_renewal_leaves_no_task(server: BinanceServ
 
 
 def test_an_over_size_frame_gives_the_connection_up_at_once(driver: Driver, client: Any) -> None:
+    live = threading.Event()  # the frame comes once the stream is live, not with the subscribe's answer
+
     def oversize(conn: socket.socket) -> None:
         handshake(conn)
         conn.sendall(text_frame(b'{"id":"1","status":200,"result":{"subscriptionId":1}}'))
+        live.wait(10)
         conn.sendall(bytes([0x81, 127]) + (8 * 1024 * 1024).to_bytes(8, "big") + b"x" * 1024)
         while conn.recv(4096):  # keeps TCP open and never answers the close frame
             pass
@@ -315,6 +318,7 @@ def test_an_over_size_frame_gives_the_connection_up_at_once(driver: Driver, clie
     async def scenario() -> None:
         await driver.open(client, ws_url=f"ws://127.0.0.1:{port}/ws-api/v3")
         started = time.monotonic()
+        live.set()
         await wait_for(lambda: len(accepted) >= 2, timeout=10)
         assert time.monotonic() - started < 2.0
         await driver.close()
