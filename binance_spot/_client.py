@@ -199,6 +199,11 @@ class Client:
     def _request(self, operation: Operation, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Request:
         if options.get("_content_type") is not None:
             raise ApiValueError(f"_content_type: {operation.name} sends no request body")
+        if operation.secret_required and self.configuration.secret_key is None:
+            raise ApiValueError(
+                f"{operation.name} is a signed (USER_DATA) endpoint: set Configuration.secret_key,"
+                " the API key's secret, to call it; nothing was sent"
+            )
         query = self._query(operation, arguments)
         headers = dict(self.default_headers)
         if operation.accept_header:

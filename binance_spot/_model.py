@@ -10,6 +10,7 @@ sits under the models and imports none of them.
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
 from binance_spot._redact import MASK
@@ -82,7 +83,8 @@ def from_json(
     data: Any, klass: str, models: Mapping[str, type[Model]], configuration: Configuration | None = None
 ) -> Any:
     """``data`` (parsed JSON) as ``klass``: a name in ``models``, ``list[...]``, ``dict(str, ...)``,
-    a primitive, ``date``, ``datetime`` or ``object``. TypeError or ValueError if it is not one."""
+    a primitive, ``Decimal`` (from a string), ``date``, ``datetime`` or ``object``.
+    TypeError or ValueError if it is not one."""
     if data is None or klass == "object":
         return data
     if klass.startswith("list["):
@@ -97,6 +99,8 @@ def from_json(
         if not isinstance(data, primitive) or (klass != "bool" and isinstance(data, bool)):
             raise TypeError(f"expected {klass}, got {type(data).__name__}")
         return data
+    if klass == "Decimal":
+        return _decimal(data)
     if klass in ("date", "datetime"):
         _expect(data, str, klass)
         from dateutil.parser import parse
@@ -113,6 +117,18 @@ def from_json(
         if wire in data
     }
     return model(local_vars_configuration=configuration, **kwargs)
+
+
+def _decimal(data: Any) -> Decimal:
+    """A decimal string exactly (``"0.1"`` stays 0.1); a number, NaN or infinity is refused."""
+    _expect(data, str, "Decimal")
+    try:
+        value = Decimal(data)
+    except InvalidOperation:
+        raise ValueError(f"not a decimal string: {data[:40]!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a finite decimal: {data[:40]!r}")
+    return value
 
 
 def _expect(data: Any, kind: type, klass: str) -> None:

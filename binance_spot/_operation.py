@@ -62,6 +62,7 @@ class Operation:
         "path",
         "retired",
         "return_type",
+        "secret_required",
         "signed",
     )
 
@@ -75,6 +76,7 @@ class Operation:
         auth: tuple[str, ...] = (),
         accept: tuple[str, ...] = (),
         signed: bool = False,
+        secret_required: bool = False,
         retired: bool = False,
     ) -> None:
         self.name = name
@@ -84,7 +86,9 @@ class Operation:
         self.return_type = return_type
         self.auth = auth
         #: Binance accepts a signature (timestamp, recvWindow, HMAC) on this endpoint.
-        self.signed = signed
+        self.signed = signed or secret_required
+        #: A USER_DATA endpoint: Binance refuses it unsigned, so no secret means no request.
+        self.secret_required = secret_required
         #: Binance retired this endpoint on its production API (it answers 410).
         self.retired = retired
         #: Every keyword the operation accepts.

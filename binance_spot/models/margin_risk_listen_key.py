@@ -3,6 +3,7 @@
 Generated from openapi.yaml by templates/model.mustache; do not edit.
 """
 
+from decimal import Decimal
 from typing import ClassVar
 
 from binance_spot._model import Model
