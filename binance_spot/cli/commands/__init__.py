@@ -1,5 +1,5 @@
 """One module per command, each with ``register(commands)``; COMMANDS is the order of ``--help``."""
 
-from binance_spot.cli.commands import demo, keep, listen_key, stream, token
+from binance_spot.cli.commands import account, demo, keep, listen_key, stream, token
 
-COMMANDS = (listen_key, keep, token, stream, demo)
+COMMANDS = (listen_key, keep, token, stream, account, demo)
