@@ -1,11 +1,14 @@
-"""What the local exchange keeps per API key: an ``Account`` and its listen keys and tokens.
+"""What the local exchange keeps per API key: an ``Account``, its margin books, listen keys and tokens.
 
-Binance ties every stream credential to an account, so this is where an account's state
-grows (balances and orders are added here, next to the keys the user-data streams report on).
+Binance ties every stream credential to an account, so an account's balances and orders
+(``margin.Book``: the cross margin one and one per isolated symbol) live here, next to the
+keys and tokens whose streams report on them.
 """
 
 import secrets
 import string
+
+from binance_spot.testing.margin import Book, Ids
 
 __all__ = ["LISTEN_KEY_VALIDITY", "MAX_TOKEN_VALIDITY_MS", "Account", "ListenKeys", "MinuteWeight"]
 
@@ -84,10 +87,20 @@ class Account:
         self.listen_keys = ListenKeys()  # margin user data: cross and isolated
         self.risk_keys = ListenKeys()  # the margin risk stream
         self.tokens: dict[str, int] = {}  # listen token -> expirationTime (ms)
+        self.token_scopes: dict[str, str | None] = {}  # listen token -> isolated symbol (None: cross)
         self.uid_weight = MinuteWeight()
+        self.books: dict[str | None, Book] = {}  # None: cross margin; else the isolated symbol
 
-    def issue_token(self, validity_ms: int, now: float) -> tuple[str, int]:
-        """A new listen token and its ``expirationTime`` (ms)."""
+    def issue_token(self, validity_ms: int, now: float, scope: str | None = None) -> tuple[str, int]:
+        """A new listen token of the cross margin account (or the isolated ``scope``), and its expirationTime (ms)."""
         token = random_string(64)
         self.tokens[token] = expiration = int(now * 1000) + validity_ms
+        self.token_scopes[token] = scope
         return token, expiration
+
+    def book(self, scope: str | None, ids: Ids) -> Book:
+        """The margin book of ``scope``, opened empty the first time."""
+        book = self.books.get(scope)
+        if book is None:
+            book = self.books[scope] = Book(scope, ids)
+        return book

@@ -1,11 +1,13 @@
 """Binance's REST endpoints on the local server: each path's methods and what it does to an account.
 
-A new endpoint is a function of ``(account, request, now)`` and a line in ``ROUTES``; the
-``Exchange`` has already admitted the API key, weighed the request and checked its signature.
+A new endpoint is a function of ``(account, request, now)`` and a ``Route`` in ``ROUTES`` (the
+margin account ones: ``margin_endpoints``); the ``Exchange`` has already admitted the API key,
+weighed the request and checked its signature.
 """
 
 from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS, Account, ListenKeys
-from binance_spot.testing.exchange import Exchange, Operation
+from binance_spot.testing.exchange import Exchange
+from binance_spot.testing.margin_endpoints import Route, margin_routes
 from binance_spot.testing.params import integer, invalid, require
 from binance_spot.testing.records import Recorded
 from binance_spot.testing.replies import ApiError, Reply, html_reply
@@ -43,21 +45,21 @@ def _listen_token(account: Account, req: Recorded, now: float) -> object:
     isolated = (req.param("isIsolated") or "false").lower()
     if isolated not in ("true", "false"):
         raise invalid()
-    if isolated == "true":
-        require(req, "symbol")
+    scope = require(req, "symbol") if isolated == "true" else None
     validity = integer(req, "validity", MAX_TOKEN_VALIDITY_MS)
     if not 1 <= validity <= MAX_TOKEN_VALIDITY_MS:
         raise invalid()
-    token, expiration = account.issue_token(validity, now)
+    token, expiration = account.issue_token(validity, now, scope)
     return {"token": token, "expirationTime": expiration}
 
 
-#: path -> (methods, operation)
-ROUTES: dict[str, tuple[tuple[str, ...], Operation]] = {
-    RETIRED_PATHS[0]: (_KEY_METHODS, _margin_key),
-    RETIRED_PATHS[1]: (_KEY_METHODS, _isolated_key),
-    "/sapi/v1/margin/listen-key": (_KEY_METHODS, _risk_key),
-    "/sapi/v1/userListenToken": (("POST",), _listen_token),
+#: The stream credential endpoints (USER_STREAM: weight 1, a signature checked when sent);
+#: the margin account endpoints come from ``margin_routes``.
+ROUTES: dict[str, Route] = {
+    RETIRED_PATHS[0]: Route(_KEY_METHODS, _margin_key),
+    RETIRED_PATHS[1]: Route(_KEY_METHODS, _isolated_key),
+    "/sapi/v1/margin/listen-key": Route(_KEY_METHODS, _risk_key),
+    "/sapi/v1/userListenToken": Route(("POST",), _listen_token),
 }
 
 
@@ -68,19 +70,19 @@ class RestApi:
     def __init__(self, exchange: Exchange, retired: bool) -> None:
         self.exchange = exchange
         self.retired = retired
+        self.routes = {**ROUTES, **margin_routes(exchange)}
 
     def answer(self, req: Recorded) -> Reply:
-        route = ROUTES.get(req.path)
+        route = self.routes.get(req.path)
         if route is None:
             return html_reply(404)
         if self.retired and req.path in RETIRED_PATHS:
             return html_reply(410)
-        methods, operation = route
-        if req.method not in methods:
-            return html_reply(405, {"Allow": ", ".join(methods)})
+        if req.method not in route.methods:
+            return html_reply(405, {"Allow": ", ".join(route.methods)})
         api_key = req.header("X-MBX-APIKEY") or ""
         try:
             self.exchange.admit(api_key)
         except ApiError as error:
             return error.reply()
-        return self.exchange.execute(req, api_key, operation)
+        return self.exchange.execute(req, api_key, route.operation, route.weight(req), signed=route.signed)

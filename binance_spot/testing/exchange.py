@@ -1,22 +1,40 @@
 """The local exchange: Binance's rules across accounts, apart from HTTP.
 
 It admits API keys (-2014 / -2015), checks signatures and timestamps (-1022 / -1021),
-counts request weight per account and per IP, and answers every request under one lock,
-so the rules see one consistent state whatever the number of client threads.
+counts request weight per account and per IP (429 past ``ip_weight_limit``), and answers
+every request and every change of an account under one lock, so the rules see one
+consistent state whatever the number of client threads.
 """
 
 import hashlib
 import hmac
+import math
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 from binance_spot.testing.accounts import Account, MinuteWeight
-from binance_spot.testing.params import integer, invalid, is_form, require
+from binance_spot.testing.margin import Book, Ids
+from binance_spot.testing.params import integer, invalid, is_form, mandatory, require
 from binance_spot.testing.records import Recorded
 from binance_spot.testing.replies import ApiError, Reply, json_reply
 
-__all__ = ["Exchange", "Operation"]
+__all__ = ["DEFAULT_PAIRS", "Exchange", "Operation", "Owner"]
+
+T = TypeVar("T")
+#: An account's subscriptions: its API key and the isolated symbol (None: cross margin).
+Owner = tuple[str, str | None]
+#: The cross margin pairs (symbol -> base, quote) of a server not given any.
+DEFAULT_PAIRS: Mapping[str, tuple[str, str]] = {
+    "BTCUSDT": ("BTC", "USDT"),
+    "ETHUSDT": ("ETH", "USDT"),
+    "ETHBTC": ("ETH", "BTC"),
+    "BNBUSDT": ("BNB", "USDT"),
+    "BNBBTC": ("BNB", "BTC"),
+}
+_SYMBOL = re.compile(r"[A-Z0-9]{2,20}")
+_ASSET = re.compile(r"[A-Z0-9]{1,10}")
 
 _API_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: What an endpoint does to the caller's account: the JSON answer, or an ``ApiError`` raised.
@@ -36,7 +54,12 @@ class Exchange:
     """
 
     def __init__(
-        self, api_keys: Iterable[str] | None, clock: Callable[[], float], secret_keys: Mapping[str, str] | None
+        self,
+        api_keys: Iterable[str] | None,
+        clock: Callable[[], float],
+        secret_keys: Mapping[str, str] | None,
+        pairs: Mapping[str, tuple[str, str]] | None = None,
+        ip_weight_limit: int | None = None,
     ) -> None:
         self.clock = clock
         self._api_keys = None if api_keys is None else frozenset(api_keys)
@@ -44,6 +67,9 @@ class Exchange:
         self._lock = threading.Lock()
         self._accounts: dict[str, Account] = {}
         self._ip_weights: dict[str, MinuteWeight] = {}
+        self.pairs = checked_pairs(DEFAULT_PAIRS if pairs is None else pairs)
+        self.ip_weight_limit = ip_weight_limit
+        self.ids = Ids()
 
     def admit(self, api_key: str) -> None:
         """Raise Binance's error for an API key it would refuse."""
@@ -52,24 +78,35 @@ class Exchange:
         if self._api_keys is not None and api_key not in self._api_keys:
             raise ApiError(401, -2015, "Invalid API-key, IP, or permissions for action.")
 
-    def execute(self, req: Recorded, api_key: str, operation: Operation) -> Reply:
-        """Weigh the request, check its signature and run ``operation`` on the key's account."""
+    def execute(
+        self, req: Recorded, api_key: str, operation: Operation, weight: int = 1, *, signed: bool = False
+    ) -> Reply:
+        """Weigh the request, check its signature (required when ``signed``: USER_DATA) and run
+        ``operation`` on the key's account; 429 with ``Retry-After`` past the IP budget."""
         with self._lock:
             now = self.clock()
             account = self._accounts.setdefault(api_key, Account())
             ip_weight = self._ip_weights.setdefault(req.client[0], MinuteWeight())
+            used = ip_weight.add(weight, now)
             weights = {
                 "X-SAPI-USED-UID-WEIGHT-1M": str(account.uid_weight.add(1, now)),
-                "X-SAPI-USED-IP-WEIGHT-1M": str(ip_weight.add(1, now)),
+                "X-SAPI-USED-IP-WEIGHT-1M": str(used),
             }
             try:
+                if self.ip_weight_limit is not None and used > self.ip_weight_limit:
+                    wait = max(1, math.ceil(60 - now % 60))
+                    weights["Retry-After"] = str(wait)
+                    raise ApiError(429, -1003, f"Too many requests; current limit of IP({req.client[0]}) is "
+                                   f"{self.ip_weight_limit} requests per minute.")  # fmt: skip
+                if signed and req.param("signature") is None:
+                    raise mandatory("signature")
                 self._verify_signature(req, api_key, now)
                 return json_reply(200, operation(account, req, now), weights)
             except ApiError as error:
                 return error.reply(weights)
 
     def _verify_signature(self, req: Recorded, api_key: str, now: float) -> None:
-        """Check a signed request like Binance does; unsigned ones pass (USER_STREAM)."""
+        """Check a signed request like Binance does; unsigned ones pass (USER_STREAM, MARKET_DATA)."""
         signature = req.param("signature")
         if signature is None:
             return
@@ -91,6 +128,29 @@ class Exchange:
             raise ApiError(400, -1022, "Signature for this request is not valid.")
 
     # What tests and the WebSocket side read and change, each under the lock.
+
+    def change(self, api_key: str, scope: str | None, action: Callable[[Book], T]) -> T:
+        """Run ``action`` on the margin book of ``api_key`` (cross, or the isolated ``scope``)."""
+        self.admit(api_key)
+        if scope is not None and scope not in self.pairs:
+            raise ValueError(f"isolated symbol {scope!r} is not one of the pairs {sorted(self.pairs)}")
+        with self._lock:
+            account = self._accounts.setdefault(api_key, Account())
+            return action(account.book(scope, self.ids))
+
+    def token_owner(self, token: str) -> Owner | None:
+        """Whose subscriptions a listen token opens: its account's key and isolated symbol."""
+        with self._lock:
+            for api_key, account in self._accounts.items():
+                if token in account.token_scopes:
+                    return api_key, account.token_scopes[token]
+            return None
+
+    def risk_keys_of(self, api_key: str) -> list[str]:
+        """The active risk-stream listen keys of one account."""
+        with self._lock:
+            account = self._accounts.get(api_key)
+            return [] if account is None else list(account.risk_keys.active(self.clock()))
 
     def listen_keys(self) -> dict[str, float]:
         """Active margin listen keys of every account -> expiry."""
@@ -125,3 +185,15 @@ class Exchange:
             for account in self._accounts.values():
                 account.listen_keys.expire_all()
                 account.risk_keys.expire_all()
+
+
+def checked_pairs(pairs: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """``pairs`` (symbol -> base, quote) as a dict, or ValueError naming the entry Binance could not have."""
+    checked = {}
+    for symbol, (base, quote) in pairs.items():
+        if not (_SYMBOL.fullmatch(symbol) and _ASSET.fullmatch(base) and _ASSET.fullmatch(quote) and base != quote):
+            raise ValueError(f"pair {symbol!r}: ({base!r}, {quote!r}) is not an upper-case symbol of two assets")
+        checked[symbol] = (base, quote)
+    if not checked:
+        raise ValueError("pairs must hold at least one symbol")
+    return checked

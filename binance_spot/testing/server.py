@@ -14,12 +14,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
+from binance_spot.testing.account_streams import AccountHub
 from binance_spot.testing.endpoints import RestApi
 from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.faults import Fault, Faults
 from binance_spot.testing.handler import HttpServer, Site
 from binance_spot.testing.records import REQUEST_LOG_SIZE, AccessLog, Recorded, RequestLog
-from binance_spot.testing.streams import StreamHub, StreamMessage
+from binance_spot.testing.streams import StreamMessage
+from binance_spot.testing.trading import ExchangeAccount, Trading
 
 __all__ = ["BinanceServer"]
 
@@ -31,7 +33,9 @@ class BinanceServer:
     memory and time comes from ``clock`` (e.g. a ``ManualClock``), so expiry is testable.
     ``requests`` keeps the last ``request_log_size`` requests. A connection silent for
     ``connection_timeout`` seconds is closed. ``access_log`` (e.g. ``sys.stderr``) gets one
-    line per request, secrets masked.
+    line per request, secrets masked. ``pairs`` (symbol -> (base, quote)) are the margin pairs
+    the accounts trade (default ``DEFAULT_PAIRS``); ``ip_weight_limit`` is the request weight an
+    IP may use per minute before 429 (default: no limit).
     """
 
     def __init__(
@@ -46,15 +50,19 @@ class BinanceServer:
         request_log_size: int = REQUEST_LOG_SIZE,
         connection_timeout: float = 10.0,
         access_log: TextIO | None = None,
+        pairs: Mapping[str, tuple[str, str]] | None = None,
+        ip_weight_limit: int | None = None,
     ) -> None:
         if not (isinstance(request_log_size, int) and request_log_size > 0):
             raise ValueError(f"request_log_size must be a positive int, got {request_log_size!r}")
         if not 0 < connection_timeout < float("inf"):
             raise ValueError(f"connection_timeout must be a positive number of seconds, got {connection_timeout!r}")
-        self._exchange = Exchange(api_keys, clock or time.time, secret_keys)
+        self._exchange = Exchange(api_keys, clock or time.time, secret_keys, pairs)
+        self.ip_weight_limit = ip_weight_limit
         self._rest = RestApi(self._exchange, retired)
         self._faults = Faults()
-        self._streams = StreamHub(self._exchange)
+        self._streams = AccountHub(self._exchange)
+        self._trading = Trading(self._exchange, self._streams)
         self._log = RequestLog(request_log_size)
         access = AccessLog(access_log)
         self._site = Site(self._rest, self._faults, self._streams, self._log, access, self._exchange.clock)
@@ -172,12 +180,39 @@ class BinanceServer:
         """Make every listen key (margin and risk) expire now."""
         self._exchange.expire_all()
 
+    # Margin accounts (docs/Testing.md "Accounts").
+
+    def account(self, api_key: str, isolated: str | None = None) -> ExchangeAccount:
+        """The cross margin account of ``api_key`` (or its isolated account of the symbol
+        ``isolated``): place, fill and cancel orders, transfer, borrow and repay, each change
+        answered by the REST endpoints and pushed to that account's live subscriptions."""
+        return ExchangeAccount(self._trading, api_key, isolated)
+
+    @property
+    def pairs(self) -> dict[str, tuple[str, str]]:
+        """The margin pairs: symbol -> (base, quote), what ``allPairs`` answers."""
+        return dict(self._exchange.pairs)
+
+    @property
+    def ip_weight_limit(self) -> int | None:
+        """Request weight an IP may use per clock minute; past it, 429 with ``Retry-After`` (None: no limit)."""
+        return self._exchange.ip_weight_limit
+
+    @ip_weight_limit.setter
+    def ip_weight_limit(self, limit: int | None) -> None:
+        if limit is not None and not (isinstance(limit, int) and limit > 0):
+            raise ValueError(f"ip_weight_limit must be a positive int or None, got {limit!r}")
+        self._exchange.ip_weight_limit = limit
+
     # The WebSocket side.
 
-    def push_event(self, event: dict[str, Any]) -> int:
+    def push_event(self, event: dict[str, Any], api_key: str | None = None, isolated: str | None = None) -> int:
         """Send a user-data event (``{"e": ..., "E": ..., ...}``) to every live listen-token
-        subscription, wrapped as Binance does; returns how many subscriptions it reached."""
-        return self._streams.push(event, None, risk=False)
+        subscription (or only to those of ``api_key``'s cross account, or of its ``isolated``
+        symbol), wrapped as Binance does; returns how many subscriptions it reached."""
+        if api_key is None:
+            return self._streams.push(event, None, risk=False)
+        return self._trading.send((api_key, isolated), [event])
 
     def push_risk_event(self, event: dict[str, Any], listen_key: str | None = None) -> int:
         """Send a risk-stream event to the connections of ``listen_key`` (default: all)."""
