@@ -218,6 +218,15 @@ def test_absolute_positions_out_of_order_and_twice() -> None:
     assert driver.core.view.balances["BTC"].free == 3
 
 
+def test_two_positions_of_one_millisecond_that_disagree_retake_the_account() -> None:
+    driver = live(BTC="1")
+    t = driver.wall + 5000
+    driver.feed(position(t, BTC="1.5"), position(t, BTC="1.5"))  # a duplicate: nothing to decide
+    assert not driver.core.stale
+    driver.feed(position(t, BTC="1.3"))  # same u, other value: which came last is unknown
+    assert driver.core.stale and driver.send().kind == "account"
+
+
 def test_liability_change_is_read_as_the_amounts_of_the_change() -> None:
     driver = live(BTC="1")
     t = driver.wall + 5000
@@ -311,7 +320,7 @@ def test_gap_resync_finds_the_final_state_and_fills_of_a_vanished_order() -> Non
 
 def test_gap_resync_finds_an_order_placed_and_filled_while_blind() -> None:
     driver = live(symbols=(), BTC="1", USDT="100")
-    driver.now += 5
+    driver.now += 65  # blind well after the view began: trades are searched from a minute before
     lost = driver.wall
     driver.now += 5
     driver.feed(Gap.of("drop", lost, driver.wall))

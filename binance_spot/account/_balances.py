@@ -5,7 +5,8 @@ with the server time it is as of. A snapshot has no server time of its own, only
 window ``[sent - skew, received + skew]`` of local wall time; an asset's time after a snapshot is the window's start.
 
 An event's time ``t`` is judged against its asset's time and the last snapshot window:
-``t`` not after the asset's time -> old, ignored (duplicates too); ``t`` inside the window
+``t`` before the asset's time -> old, ignored; equal to it -> a duplicate if it agrees, else
+AMBIGUOUS (two changes within one ms cannot be ordered); ``t`` inside the window
 -> the snapshot may or may not include it: if it agrees with what is held it is taken,
 else the balance is AMBIGUOUS and the core takes the account again; ``t`` after both ->
 the event wins.
@@ -107,9 +108,9 @@ class Balances:
     def _absolute(self, name: str, time: int, event: Event, **values: Decimal) -> tuple[BalanceChange | None, bool]:
         asset = self._asset(name)
         verdict = self._judge(time, asset.time)
-        if verdict == "old":
-            return None, False
         agrees = all(getattr(asset.value, k) == v for k, v in values.items())
+        if verdict == "old":  # same time, other values: two changes in one ms cannot be ordered
+            return None, time == asset.time and not agrees
         if verdict == "inside" and not agrees:
             return None, True
         asset.time = time

@@ -49,7 +49,7 @@ class MarginAccountView:
         start_timeout: float = 30.0,
         floor: float = 0.2,
         resync_floor: float = 1.0,
-        budget: int = 3000,
+        budget: int = 6000,
         **stream_options: Any,
     ) -> None:
         self._parts = parts(api_client, symbol=symbol, symbols=symbols, risk=risk, max_changes=max_changes,
