@@ -39,11 +39,12 @@ class AsyncMarginAccountView:
         floor: float = 0.2,
         resync_floor: float = 1.0,
         budget: int = 6000,
+        skew_ms: int = 1000,
         **stream_options: Any,
     ) -> None:
         self._parts = parts(api_client, symbol=symbol, symbols=symbols, risk=risk, max_changes=max_changes,
                             request_timeout=request_timeout, start_timeout=start_timeout, floor=floor,
-                            resync_floor=resync_floor, budget=budget)  # fmt: skip
+                            resync_floor=resync_floor, budget=budget, skew_ms=skew_ms)  # fmt: skip
         self._core = self._parts.core
         self._stream = AsyncMarginUserDataStream(api_client, symbol, **stream_options)
         self._risk = AsyncMarginRiskStream(api_client, **stream_options) if risk else None

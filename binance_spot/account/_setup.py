@@ -48,6 +48,7 @@ def parts(
     floor: float,
     resync_floor: float,
     budget: int,
+    skew_ms: int,
 ) -> Parts:
     """Check every argument (clear errors, no secret echoed) and build the core."""
     require_secret(api_client)
@@ -63,9 +64,9 @@ def parts(
                              ("floor", floor, 0.0), ("resync_floor", resync_floor, 0.0)):  # fmt: skip
         if not isinstance(value, (int, float)) or not low < value < float("inf"):
             raise ApiValueError(f"{what} must be a positive finite number of seconds, got {value!r}")
-    for what, count in (("max_changes", max_changes), ("budget", budget)):
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise ApiValueError(f"{what} must be a positive int, got {count!r}")
+    for what, count, least in (("max_changes", max_changes, 1), ("budget", budget, 1), ("skew_ms", skew_ms, 0)):
+        if not isinstance(count, int) or isinstance(count, bool) or not least <= count <= 3_600_000:
+            raise ApiValueError(f"{what} must be an int from {least} to 3600000, got {count!r}")
     core = AccountCore(isolated_symbol=symbol, symbols=(symbol,) if symbol else symbols, floor=floor,
-                       resync_floor=resync_floor, budget=budget)  # fmt: skip
+                       resync_floor=resync_floor, budget=budget, skew_ms=skew_ms)  # fmt: skip
     return Parts(core, MarginAccountApi(api_client), symbol, risk, max_changes, request_timeout, start_timeout)

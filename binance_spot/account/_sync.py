@@ -34,7 +34,8 @@ class MarginAccountView:
     ``MarginRiskStream`` beside, keeping borrowed and interest current. Other keywords go to the
     streams. ``balances``, ``open_orders``, ``stale`` and ``snapshot()`` may be read from any
     thread. At most ``max_changes`` changes wait for the iteration; while that is full the
-    view stops following the stream and says ``stale``.
+    view stops following the stream and says ``stale``. ``skew_ms``: how far your clock may be
+    from Binance's (balance events that close to a snapshot are checked by taking it again).
     """
 
     def __init__(
@@ -50,11 +51,12 @@ class MarginAccountView:
         floor: float = 0.2,
         resync_floor: float = 1.0,
         budget: int = 6000,
+        skew_ms: int = 1000,
         **stream_options: Any,
     ) -> None:
         self._parts = parts(api_client, symbol=symbol, symbols=symbols, risk=risk, max_changes=max_changes,
                             request_timeout=request_timeout, start_timeout=start_timeout, floor=floor,
-                            resync_floor=resync_floor, budget=budget)  # fmt: skip
+                            resync_floor=resync_floor, budget=budget, skew_ms=skew_ms)  # fmt: skip
         self._core = self._parts.core
         self._stream = MarginUserDataStream(api_client, symbol, **stream_options)
         self._risk = MarginRiskStream(api_client, **stream_options) if risk else None
