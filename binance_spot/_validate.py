@@ -93,3 +93,31 @@ def check_host(setting: str, value: object) -> str:
     if _CONTROL.search(value) or " " in value or parts.query or parts.fragment or port == 0:
         raise ApiValueError(f"{setting} must be a plain URL (no spaces, query or fragment), got {_shown(value)}")
     return value.rstrip("/")
+
+
+def check_websocket_url(setting: str, value: object) -> str:
+    """A ``ws(s)://host[:port][/path]`` URL without a trailing slash, or ApiValueError.
+
+    The message never repeats the URL: a mistyped one may hold a listen key (``?listenKey=``)
+    or a password, and websockets' own error would print it whole.
+    """
+    if not isinstance(value, str):
+        raise ApiValueError(f"{setting} must be a str URL, got {type(value).__name__}")
+    from urllib.parse import urlsplit
+
+    if not value.isascii() or _CONTROL.search(value) or " " in value:
+        raise ApiValueError(f"{setting} must be ASCII without spaces (give an international host in its xn-- form)")
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # parses, and checks the range
+    except ValueError:
+        raise ApiValueError(f"{setting} is not a valid URL (a port from 1 to 65535, brackets around IPv6)") from None
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise ApiValueError(f"{setting} must not contain user info (user:password@)")
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise ApiValueError(f"{setting} must be a ws:// or wss:// URL with a host name")
+    if "?" in value or "#" in value:
+        raise ApiValueError(f"{setting} must have no query (?...) or fragment (#...): the stream adds what it needs")
+    if port == 0:
+        raise ApiValueError(f"{setting} must have a port from 1 to 65535")
+    return value.rstrip("/")

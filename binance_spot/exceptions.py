@@ -24,6 +24,8 @@ The names and constructor signatures are those of the classic generated client, 
     │       └── InvalidResponseException      a success whose body is not the expected JSON
     ├── StreamError                           a stream cannot go on (raised once, then it ends)
     │   ├── StreamClosed                      ``get()`` on a closed stream
+    │   ├── StreamConnectionError             the WebSocket server could not be reached or spoke
+    │   │                                     no WebSocket (refused, reset, TLS, handshake)
     │   └── StreamRequestError                the WebSocket API refused a request (``code``)
     │       └── InvalidListenToken            -1209: a token just created was refused
     └── EventFieldError (also a ValueError)   an event field does not hold what Binance documents
@@ -286,6 +288,12 @@ class StreamError(OpenApiException):
 
 class StreamClosed(StreamError):
     """``get()`` on a stream that was closed."""
+
+
+class StreamConnectionError(StreamError):
+    """Connecting to the WebSocket server failed before the stream was live (refused, reset,
+    timed out, TLS, a refused handshake); ``__cause__`` holds the original error. The message
+    names the kind of failure, never the URL (a risk stream's URL holds its listen key)."""
 
 
 class StreamRequestError(StreamError):

@@ -392,8 +392,9 @@ def test_bad_settings_are_refused_by_name_before_any_byte(
 def test_server_shutdown_carrying_a_subscription_id_reconnects(server: BinanceServer, client: Any, raw: Any) -> None:
     def handler(ws: Any, n: int) -> None:
         subscribe_ok(ws, sid=3)
-        if n == 1:
+        if n == 1:  # and the old connection closes before the new one is live: a real gap
             ws.send(json.dumps({"subscriptionId": 3, "event": {"e": "serverShutdown", "E": 1}}))
+            return
         quiet(ws)
 
     ws_server = raw(handler)

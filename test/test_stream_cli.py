@@ -125,3 +125,31 @@ def test_the_websockets_log_keeps_words_and_masks_keys() -> None:
     cut = '> TEXT \'{"id":"1","method":"userDataStream.subscribe.li...aMkoXgFlJBdwWydQGQSF"}}\' [150 bytes]'
     masked = _SECRETISH.sub("***", cut)  # a token's tail after websockets' cut, without a digit
     assert "aMkoXgFl" not in masked and "userDataStream.subscribe.li..." in masked
+
+
+def test_ws_url_and_its_environment_variable_point_the_stream_elsewhere(
+    server: BinanceServer, wait_for: WaitFor
+) -> None:
+    other = BinanceServer()  # REST on --host, the WebSocket API on this one
+    with other:
+        ws_url = other.url.replace("http://", "ws://") + "/ws-api/v3"
+        processes = [start(server, "--ws-url", ws_url)]
+        os.environ["BINANCE_WS_URL"] = ws_url
+        try:
+            processes.append(start(server))  # the variable, read by the library
+        finally:
+            del os.environ["BINANCE_WS_URL"]
+        try:
+            wait_for(lambda: other.stream_connections_opened == 2, timeout=10.0)
+            assert server.stream_connections_opened == 0
+        finally:
+            for process in processes:
+                process.kill()
+
+
+@pytest.mark.parametrize("flag", ["--ws-url", "--risk-url"])
+def test_a_bad_ws_url_is_one_line_without_the_url(server: BinanceServer, flag: str) -> None:
+    process = start(server, flag, "ws://127.0.0.1:1/x?listenKey=SECRETKEY")
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and "SECRETKEY" not in err and len(err.strip().splitlines()) <= 3
+    assert server.requests == []

@@ -234,7 +234,9 @@ def test_bad_backoff_is_refused(backoff: tuple[float, float]) -> None:
 
 
 def supervisor(max_age: float = 1000.0) -> Supervisor:
-    return Supervisor(lambda: UserDataSession(10.0), Reconnector((0.1, 1.0), random=lambda: 0.0), max_age)
+    sup = Supervisor(lambda: UserDataSession(10.0), Reconnector((0.1, 1.0), random=lambda: 0.0), max_age)
+    sup.ping_interval = sup.silence = math.inf  # the keepalive has tests of its own
+    return sup
 
 
 def connect(sup: Supervisor, now: float, wall: float) -> list[Any]:

@@ -2,6 +2,7 @@
 end-of-connection cause wins, when backpressure stops reading. Manual times, no sockets."""
 
 import json
+import math
 
 import pytest
 
@@ -9,6 +10,7 @@ from binance_spot.stream._core import (
     COLLECT,
     DRAIN_POLL,
     END,
+    PING,
     POLL,
     READ,
     RENEW,
@@ -29,8 +31,11 @@ def event(seq: int) -> str:
     return json.dumps({"subscriptionId": 3, "event": {"e": "balanceUpdate", "E": seq, "a": "BNB", "d": "1", "T": 1}})
 
 
-def live(max_queue: int = 10, max_age: float = 1000.0) -> Supervisor:
+def live(
+    max_queue: int = 10, max_age: float = 1000.0, keepalive: tuple[float, float] = (math.inf, math.inf)
+) -> Supervisor:
     sup = Supervisor(lambda: UserDataSession(10.0), Reconnector((0.1, 1.0), random=lambda: 0.0), max_age, max_queue)
+    sup.ping_interval, sup.silence = keepalive  # the keepalive has tests of its own (below)
     sup.connecting(0)
     (frame,), _ = sup.opened(TOKEN, 0, 0)
     sup.receive(json.dumps({"id": json.loads(frame)["id"], "status": 200, "result": {"subscriptionId": 3}}), 0, 0)
@@ -153,3 +158,21 @@ def test_renewal_retries_back_off_on_the_one_policy_within_the_token_life() -> N
         session.renew_failed(90.0)
         waits.append(round(session.renew_at() - 90.0, 6))
     assert waits == [0.1, 0.1, 0.2, 0.4, 0.8, 1.25, 1.25, 1.25]  # the floor, doubling, a quarter of the 10 s left
+
+
+def test_the_stream_pings_on_its_own_and_a_minute_of_silence_ends_the_connection() -> None:
+    sup = live(keepalive=(20.0, 60.0))  # the defaults, whatever the websockets version
+    assert sup.step(0).until <= POLL
+    assert sup.step(20.0) == Step(PING)
+    assert sup.step(20.0).action == READ  # one ping per interval, however often it asks
+    sup.heard(25.0)  # its pong
+    assert sup.step(40.0) == Step(PING)
+    assert sup.step(84.9).action == PING  # nothing heard since 25
+    assert sup.step(85.0) == Step(END, reason="silent")
+
+
+def test_any_message_counts_as_a_sign_of_life() -> None:
+    sup = live(keepalive=(20.0, 60.0))
+    sup.receive(event(1), 50.0, 0)
+    assert sup.step(100.0).action == PING and sup.step(109.9).action != END
+    assert sup.step(110.0) == Step(END, reason="silent")

@@ -103,6 +103,17 @@ def host(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def websocket_url(value: str) -> str:
+    """A ws(s) URL by the stream's own rule, checked now (the message never repeats it)."""
+    from binance_spot._validate import check_websocket_url
+    from binance_spot.exceptions import ApiValueError
+
+    try:
+        return check_websocket_url("the URL", value)
+    except ApiValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 # the parser ----------------------------------------------------------------------
 
 

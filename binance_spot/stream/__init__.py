@@ -8,7 +8,13 @@ See docs/Streams.md.
 from typing import TYPE_CHECKING
 
 from binance_spot._lazy import lazy_exports
-from binance_spot.stream.errors import InvalidListenToken, StreamClosed, StreamError, StreamRequestError
+from binance_spot.stream.errors import (
+    InvalidListenToken,
+    StreamClosed,
+    StreamConnectionError,
+    StreamError,
+    StreamRequestError,
+)
 from binance_spot.stream.event import Event, EventFieldError, Gap, UnknownEvent, parse_event
 
 if TYPE_CHECKING:
@@ -29,6 +35,7 @@ __all__ = [
     "MarginRiskStream",
     "MarginUserDataStream",
     "StreamClosed",
+    "StreamConnectionError",
     "StreamError",
     "StreamRequestError",
     "UnknownEvent",

@@ -4,18 +4,19 @@ REST calls run on daemon threads so they never block the event loop.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
 
 from binance_spot.stream._background import Call, in_thread
-from binance_spot.stream._core import COLLECT, END, READ, RENEW, UNSUBSCRIBE, Step
+from binance_spot.stream._core import COLLECT, END, PING, READ, RENEW, UNSUBSCRIBE, Step
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
-    WEBSOCKETS_LOGGER,
     Settings,
     Source,
     connect_failed,
+    connect_options,
     renewal_frames,
 )
 from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
@@ -29,9 +30,9 @@ logger = logging.getLogger("binance_spot.stream")
 class AsyncStream:
     """What the two asyncio streams share; same rules as the sync ``SyncStream``."""
 
-    def __init__(self, settings: Settings, source: Source, base_url: str) -> None:
+    def __init__(self, settings: Settings, source: Source) -> None:
         require_websockets()
-        self._settings, self._source, self._base = settings, source, base_url
+        self._settings, self._source, self._base = settings, source, settings.url
         self._supervisor = settings.supervisor(source.new_session)
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._closing = asyncio.Event()
@@ -39,11 +40,14 @@ class AsyncStream:
         self._error: BaseException | None = None
         self._task: asyncio.Task[None] | None = None
         self._renewal: Call[Credential] | None = None
+        self._pong: asyncio.Future[Any] | None = None
+        self._lingering: asyncio.Task[None] | None = None  # reads the old connection of an overlap
         self.peak_queued = 0
         source.on_new_key = self._supervisor.key_changed
         from websockets.exceptions import ConnectionClosed  # once here: a lazy name in websockets
+        from websockets.protocol import State
 
-        self._closed = ConnectionClosed
+        self._closed, self._state_open = ConnectionClosed, State.OPEN
 
     def __repr__(self) -> str:
         state = "closed" if self._closing.is_set() else "open" if self._task else "new"
@@ -77,18 +81,29 @@ class AsyncStream:
         return self
 
     async def aclose(self) -> None:
-        """End iteration now, unsubscribe, close the socket; returns within ~1 s."""
+        """End iteration now (events still queued are dropped), unsubscribe, close the socket;
+        returns within ~1 s, with every task the stream started ended."""
         self._closing.set()
         self._supervisor.close()
+        while not self._queue.empty():
+            self._queue.get_nowait()
         self._queue.put_nowait(End(None))
         self._ready.set()  # a start() waiting for the subscription returns now
-        if self._task is not None and not self._task.done():
-            await asyncio.wait({self._task}, timeout=1.0)
-            self._task.cancel()
+        task = self._task
+        if task is not None and not task.done():
+            await asyncio.wait({task}, timeout=1.0)
+            task.cancel()
+            await asyncio.wait({task})  # it ends now: cancelled at its next await
+        if self._lingering is not None:
+            await asyncio.wait({self._lingering}, timeout=1.0)  # it sees the stream closing within POLL
+            self._lingering.cancel()
+            await asyncio.wait({self._lingering})
         await asyncio.to_thread(self._source.close)
 
     async def get(self, timeout: float | None = None) -> Event:
         """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
+        if self._closing.is_set():
+            raise StreamClosed("the stream is closed")
         if self._task is None and self._queue.empty():  # aclose() queues an end: never started
             raise StreamError("the stream is not started: use `async with stream:` or await start() first")
         try:
@@ -140,20 +155,39 @@ class AsyncStream:
             try:
                 credential = await in_thread(self._source, "listen token")
                 url = session.url(self._base, credential)
-                ws = await connect(
-                    url, open_timeout=self._settings.open_timeout, close_timeout=0.2, logger=WEBSOCKETS_LOGGER
-                )
+                ws = await connect(url, **connect_options(connect, self._settings.open_timeout))
             except Exception as exc:
                 if supervisor.closing:
                     return
                 connect_failed(exc, supervisor)
                 continue
-            async with ws:
+            async with contextlib.AsyncExitStack() as closes:
+                await closes.enter_async_context(ws)
                 end = await self._serve(ws, credential)
-            if end.reason is None:
-                return
-            logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
-            supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
+                if end.reason is None:
+                    return
+                logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
+                supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
+                if supervisor.overlap is not None and supervisor.overlap.session is session:
+                    closes.pop_all()  # a planned reconnect: the old connection is read until the next is live
+                    self._lingering = asyncio.create_task(self._linger(ws))
+
+    async def _linger(self, ws: Any) -> None:
+        """Read the old connection of a planned reconnect until the supervisor lets it go."""
+        supervisor = self._supervisor
+        async with ws:
+            while (wait := supervisor.old_wait(time.monotonic())) is not None:
+                try:
+                    text = await asyncio.wait_for(ws.recv(), wait)
+                except asyncio.TimeoutError:
+                    if wait == 0:  # drained: nothing received is left unread
+                        break
+                    continue
+                except self._closed:
+                    break
+                for event in supervisor.receive_old(text, time.monotonic(), time.time(), self._queue.qsize()):
+                    self._put(event)
+        supervisor.old_ended(time.monotonic(), time.time())
 
     async def _serve(self, ws: Any, credential: Credential) -> Step:
         """Run one connection until the supervisor ends it."""
@@ -168,7 +202,7 @@ class AsyncStream:
             self._put(event)
         if supervisor.live_once:
             self._ready.set()
-        self._renewal = None
+        self._renewal, self._pong = None, None
         end = None
         while end is None:
             end = await self._step(ws)
@@ -178,6 +212,9 @@ class AsyncStream:
         """Execute one step; how the connection ended, if it did."""
         supervisor = self._supervisor
         now = time.monotonic()
+        if self._pong is not None and self._pong.done():
+            self._pong = None
+            supervisor.heard(now)
         try:
             step = supervisor.step(now)
             return await self._execute(ws, step, step.until - now)
@@ -198,7 +235,7 @@ class AsyncStream:
             try:
                 text = await asyncio.wait_for(ws.recv(), max(0.0, wait))
             except asyncio.TimeoutError:  # cancelling recv() loses nothing
-                return None
+                return None if ws.protocol.state is self._state_open else supervisor.dropped()  # failed: give up now
             events = supervisor.receive(text, time.monotonic(), time.time(), self._queue.qsize())
             for event in events:
                 self._put(event)
@@ -208,6 +245,8 @@ class AsyncStream:
             self._renewal = Call(self._source, "listen token")
         elif action is COLLECT:
             await self._collect(ws)
+        elif action is PING:
+            self._pong = asyncio.ensure_future(await ws.ping())
         elif action is UNSUBSCRIBE:
             for frame in supervisor.unsubscribe(time.monotonic()):
                 await ws.send(frame)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
+from binance_spot.stream._overlap import HANDOVER, NEW, OLD, Overlap
 from binance_spot.stream._protocol import Credential, Interrupted
 from binance_spot.stream._reconnect import Reconnector, check_time
 from binance_spot.stream.event import Event, Gap
@@ -20,8 +21,11 @@ __all__ = [
     "COLLECT",
     "END",
     "MAX_CONNECTION_AGE",
+    "PING",
+    "PING_INTERVAL",
     "READ",
     "RENEW",
+    "SILENCE",
     "UNSUBSCRIBE",
     "Session",
     "Step",
@@ -41,12 +45,17 @@ RENEW_POLL = 0.002
 DRAIN_POLL = 0.01
 #: While the stream is closing: how long to wait for the unsubscribe to be confirmed.
 UNSUBSCRIBE_TIMEOUT = 0.5
+#: Our own keepalive, the same on every websockets version: a ping this often (Binance pings
+#: every 20 s), and a connection that sent nothing, not even a pong, for ``SILENCE`` is dead.
+PING_INTERVAL = 20.0
+SILENCE = 60.0
 
 #: What a ``Step`` asks of the driver.
 READ = "read"  # read one message, waiting until ``until`` at most, and pass it to ``receive``
 RENEW = "renew"  # start the next token's REST call off the reading thread or task
 COLLECT = "collect"  # if that call returned: pass its result to ``renewed`` / ``renew_failed``
 UNSUBSCRIBE = "unsubscribe"  # send ``unsubscribe()``'s frames
+PING = "ping"  # send a ping; tell ``heard`` when its pong comes
 END = "end"  # close the socket: the connection ended for ``reason`` (None: the stream closed)
 
 
@@ -123,6 +132,8 @@ class Supervisor:
         self._opened_at = math.inf
         self._reported_live = False
         self._gap: tuple[str, int] | None = None
+        self.overlap: Overlap | None = None  # the old connection of a planned reconnect
+        self.ping_interval, self.silence = PING_INTERVAL, SILENCE  # read when made: tests shorten them
         self._reset()
 
     def _reset(self) -> None:
@@ -131,6 +142,7 @@ class Supervisor:
         self._renewing = False
         self._overflow = False
         self._unsubscribe_until = math.inf
+        self._heard_at = self._ping_at = math.inf
 
     def close(self) -> None:
         """The stream is closing: unsubscribe, then end (wins over every other cause)."""
@@ -161,7 +173,8 @@ class Supervisor:
     def opened(self, credential: Credential, now: float, wall: float) -> tuple[list[str], list[Event]]:
         """The connection is up: frames to send, and the gap marker if the session is live at once."""
         session = self._current()
-        self._opened_at = check_time(now)
+        self._opened_at = self._heard_at = check_time(now)
+        self._ping_at = now + self.ping_interval
         frames = session.open(credential, now)
         return frames, self._went_live(now, wall)
 
@@ -171,6 +184,7 @@ class Supervisor:
         Once the events and the ``queued`` ones reach ``max_queue`` the connection ends with
         ``overflow`` (the driver stops reading). While closing, only replies count."""
         session = self._current()
+        self._heard_at = now
         if self.closing:
             session.receive(text, now, wall)  # the unsubscribe's confirmation
             self._check_at = -math.inf
@@ -178,6 +192,8 @@ class Supervisor:
         events = session.receive(text, now, wall)
         if session.live and not self._reported_live:
             events = self._went_live(now, wall) + events
+        if self.overlap is not None:
+            events = self._overlapping(NEW, events, now)
         elif not self.live_once and session.interrupted is not None and session.interrupted.error is not None:
             raise session.interrupted.error  # the first subscription was refused: retrying will not help
         if not events or type(events[0]) is Gap:
@@ -194,16 +210,23 @@ class Supervisor:
         self._reported_live = True
         self.live_once = True
         self.reconnector.live(now)
+        if self.overlap is not None:
+            self.overlap.went_live(now)
         if self._gap is None:
             return []
         reason, lost_at = self._gap
         self._gap = None
         return [Gap.of(reason, lost_at, int(wall * 1000))]
 
+    def heard(self, now: float) -> None:
+        """A pong came: the connection is alive."""
+        self._heard_at = max(self._heard_at, now)
+        self._check_at = -math.inf
+
     def deadline(self, now: float) -> float:
         """When ``due`` next has something to decide (the driver may sleep until then)."""
         session = self._current()
-        return min(session.deadline(), self._opened_at + self.max_age)
+        return min(session.deadline(), self._opened_at + self.max_age, self._ping_at, self._heard_at + self.silence)
 
     def due(self, now: float) -> bool:
         """True when a new credential should be sent now; sets ``session.interrupted`` if the
@@ -211,6 +234,8 @@ class Supervisor:
         session = self._current()
         if check_time(now) >= self._opened_at + self.max_age and session.interrupted is None:
             session.interrupted = Interrupted("connection_age")
+        if now >= self._heard_at + self.silence and session.interrupted is None:
+            session.interrupted = Interrupted("silent")
         session.check(now)
         return session.interrupted is None and now >= session.renew_at()
 
@@ -232,6 +257,9 @@ class Supervisor:
         ending = self._ending()
         if ending is not None:
             return ending
+        if now >= self._ping_at:  # at most one per interval, whatever the clock does
+            self._ping_at = now + self.ping_interval
+            return Step(PING)
         if self._renewing:  # while the token call runs its deadline has passed: look again soon
             self._look_again(now + RENEW_POLL)
             return Step(COLLECT)
@@ -280,8 +308,18 @@ class Supervisor:
         return self._current().close(now)
 
     def lost(self, now: float, wall: float, reason: str, retry_after: float = 0.0) -> float:
-        """The connection (or attempt) ended; returns the backoff delay chosen."""
-        if self.live_once and self._gap is None:
+        """The connection (or attempt) ended; returns the backoff delay chosen. A planned end
+        of a live connection (``HANDOVER``) starts an overlap: the driver keeps the old
+        connection open and reads it (``receive_old``) while the next one subscribes, and
+        no gap is owed unless the old one ends first (``old_ended``)."""
+        if self.overlap is not None and self.overlap.ended_at is not None:
+            self.overlap = None  # its old connection is gone: the next planned end may overlap
+        session, self._reported_live = self.session, False
+        handover = reason in HANDOVER and session is not None and session.live and self.overlap is None
+        handover = handover and not self.closing
+        if handover:
+            self.overlap = Overlap(session, reason)
+        elif self.live_once and self._gap is None:
             self._gap = (reason, int(wall * 1000))
         self.session = None
         return self.reconnector.lost(now, reason, retry_after)
@@ -290,3 +328,41 @@ class Supervisor:
         if self.session is None:
             raise RuntimeError("no connection: call connecting() first")
         return self.session
+
+    def receive_old(self, text: str | bytes, now: float, wall: float, queued: int = 0) -> list[Event]:
+        """Events of the old connection during an overlap, those the new one delivered removed.
+        Once the queue is full the old connection is let go (``old_wait``: None), as any
+        connection would be: a gap is then owed if the new one is not live yet."""
+        overlap = self.overlap
+        if overlap is None:
+            return []
+        events = self._overlapping(OLD, overlap.session.receive(text, now, wall), now)
+        if queued + len(events) >= self.max_queue:
+            overlap.full = True
+        return events
+
+    def old_wait(self, now: float) -> float | None:
+        """How long the driver waits for the old connection's next message (0: only one already
+        received), or None: close it now (the stream is closing, or the overlap is done)."""
+        if self.overlap is None or self.closing:
+            return None
+        return self.overlap.old_wait(now, POLL)
+
+    def old_ended(self, now: float, wall: float) -> None:
+        """The old connection is closed. Before the new one went live, events may be missed
+        from now on: a gap is owed (its reason the planned one)."""
+        overlap = self.overlap
+        if overlap is None or overlap.ended_at is not None:
+            return
+        overlap.ended(now, wall)
+        if not self._reported_live and self._gap is None:
+            self._gap = (overlap.reason, int(wall * 1000))
+
+    def _overlapping(self, side: int, events: list[Event], now: float) -> list[Event]:
+        overlap = self.overlap
+        if overlap is None:
+            return events
+        events = overlap.admit(side, events)
+        if overlap.over(now):
+            self.overlap = None
+        return events

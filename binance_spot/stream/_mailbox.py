@@ -64,6 +64,10 @@ class Mailbox:
         items = self._items
         return items.popleft() if items else None
 
+    def clear(self) -> None:
+        """Drop every item (the stream closed: nothing more is delivered)."""
+        self._items.clear()
+
     def push_front(self, item: Any) -> None:
         """Put an item back at the head (the end marker stays for later calls)."""
         self._items.appendleft(item)

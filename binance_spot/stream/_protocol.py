@@ -211,7 +211,9 @@ class UserDataSession:
             if type(ident) is not int:  # also not true or 7.0
                 self.interrupted = self.interrupted or Interrupted("bad_response")
                 return
-            self.subscription_ids.add(ident)
+            # One account per connection: an id other than the last retires it, so the old
+            # id's events and its termination are ignored (no duplicates, no false gap).
+            self.subscription_ids = {ident}
             self._token_at, self._expires_at = sent, expiry
             self._renew_failures = 0
             self.live = True

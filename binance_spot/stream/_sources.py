@@ -4,8 +4,10 @@ The REST calls (a new listen token, a risk listen key) are blocking; the asyncio
 runs them in a worker thread.
 """
 
+import inspect
 import logging
 import math
+import os
 import random
 import re
 import threading
@@ -16,26 +18,30 @@ from urllib.parse import urlsplit
 
 from binance_spot import _backoff
 from binance_spot._redact import MASK
-from binance_spot.exceptions import ApiException, InvalidResponseException
+from binance_spot._validate import check_websocket_url
+from binance_spot.exceptions import ApiException, InvalidResponseException, OpenApiException, StreamConnectionError
 from binance_spot.manager import ListenKeyFunctions, ListenKeyManager
 from binance_spot.settings import seconds
 from binance_spot.stream._background import Call
-from binance_spot.stream._core import MAX_CONNECTION_AGE, Supervisor, websocket_urls
+from binance_spot.stream._core import Supervisor, websocket_urls
 from binance_spot.stream._protocol import Credential, RiskSession, UserDataSession, token_lifetime
 from binance_spot.stream._reconnect import Reconnector, RenewalBudget
 
 __all__ = [
+    "MIN_CONNECTION_AGE",
+    "OPEN_TIMEOUT",
     "RiskKeySource",
     "Settings",
     "Source",
     "TokenSource",
     "connect_failed",
+    "connect_options",
+    "describe",
+    "endpoint",
     "fatal",
     "renew_failed",
     "renewal_frames",
     "retry_after",
-    "risk_parts",
-    "user_data_parts",
 ]
 
 logger = logging.getLogger("binance_spot.stream")
@@ -79,11 +85,39 @@ def retry_after(exc: BaseException) -> float:
     return _backoff.server_wait(getattr(exc, "retry_after", None))
 
 
+def describe(exc: BaseException) -> str:
+    """What went wrong, without a URL (a risk stream's holds its key) or anything token-like."""
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    text = _SECRETISH.sub(MASK, _URL.sub("<url>", text))
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+_URL = re.compile(r"\w+://\S*")
+
+
+def endpoint(url: str) -> tuple[str, int]:
+    """The host and port a ``ws://`` or ``wss://`` URL (checked when the stream was made) names."""
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or (443 if parts.scheme == "wss" else 80)
+
+
+def connect_options(connect: Callable[..., Any], open_timeout: float) -> dict[str, Any]:
+    """websockets' ``connect`` options: its keepalive off where it has one (the ``Supervisor``
+    pings on every version, 13.x's sync client has none), our masking logger, a short close."""
+    options: dict[str, Any] = {"open_timeout": open_timeout, "close_timeout": 0.2, "logger": WEBSOCKETS_LOGGER}
+    if "ping_interval" in inspect.signature(connect).parameters:
+        options["ping_interval"] = None
+    return options
+
+
 def connect_failed(exc: Exception, supervisor: Supervisor) -> None:
-    """A connection attempt (or its token) failed: raise if retrying cannot help, else back off."""
+    """A connection attempt (or its token) failed: raise if retrying cannot help (a failure of
+    the connection itself as ``StreamConnectionError``), else back off."""
     if fatal(exc) or not supervisor.live_once:
-        raise exc
-    logger.warning("connecting failed, will retry: %s: %s", type(exc).__name__, exc)
+        if isinstance(exc, OpenApiException):
+            raise exc
+        raise StreamConnectionError(f"could not connect to the WebSocket server: {describe(exc)}") from exc
+    logger.warning("connecting failed, will retry: %s", describe(exc))
     supervisor.lost(time.monotonic(), time.time(), "connect_failed", retry_after(exc))
 
 
@@ -109,42 +143,70 @@ def renewal_frames(call: Call[Credential] | None, supervisor: Supervisor) -> lis
     return supervisor.renewed(credential, time.monotonic())
 
 
-def websocket_url(setting: str, url: object) -> str:
-    """A ``ws://`` or ``wss://`` URL with a host, or a ValueError naming the setting."""
-    text = url if isinstance(url, str) and url.isprintable() else ""
-    parts = urlsplit(text)
-    if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise ValueError(f"{setting} must be a ws:// or wss:// URL with a host")  # not echoed: it may hold a key
-    return text
+#: Where the library (and the command line) look for the URLs when none is passed.
+WS_URL_ENVIRONMENT = "BINANCE_WS_URL"
+RISK_URL_ENVIRONMENT = "BINANCE_RISK_URL"
+#: The shortest ``max_connection_age``: a planned reconnect a minute, far below the attempt cap.
+MIN_CONNECTION_AGE = 60.0
+#: Binance's symbols: upper-case letters and digits (``BNBUSDT``), at most this long.
+MAX_SYMBOL_LENGTH = 20
+_SYMBOL = re.compile(rf"[A-Z0-9]{{1,{MAX_SYMBOL_LENGTH}}}")
+
+
+def websocket_url(setting: str, url: str | None, environment: str, derived: Callable[[], str]) -> str:
+    """``url`` when given, else ``$environment`` when set, else ``derived()``; checked by the
+    one URL rule (``_validate``), whose messages never repeat the URL."""
+    if url is None and os.environ.get(environment):
+        return check_websocket_url(environment, os.environ[environment])
+    return check_websocket_url(setting, derived() if url is None else url)
+
+
+def check_symbol(symbol: object) -> str | None:
+    """``None`` (cross margin) or a Binance symbol, else a ValueError that shows it cut short."""
+    if symbol is None or (isinstance(symbol, str) and _SYMBOL.fullmatch(symbol)):
+        return symbol
+    shown = repr(symbol) if len(repr(symbol)) <= 40 else f"{repr(symbol)[:37]}..."
+    raise ValueError(
+        f"symbol must be 1 to {MAX_SYMBOL_LENGTH} upper-case ASCII letters and digits such as 'BNBUSDT', got {shown}"
+    )
 
 
 class Settings:
-    """The validated knobs of a stream (see ``MarginUserDataStream`` for their meaning)."""
+    """The validated knobs of a stream (see ``MarginUserDataStream`` for their meaning); ``url``
+    is the stream's own (``ws_url`` or ``risk_url``), resolved and checked here."""
 
     def __init__(
         self,
         api_client: Any,
         *,
-        max_queue: int = 10_000,
-        backoff: tuple[float, float] = (0.5, 30.0),
-        max_connection_age: float = MAX_CONNECTION_AGE,
-        open_timeout: float = OPEN_TIMEOUT,
+        max_queue: int,
+        backoff: tuple[float, float],
+        max_connection_age: float,
+        open_timeout: float,
         ws_url: str | None = None,
         risk_url: str | None = None,
+        risk: bool = False,
     ) -> None:
         if type(max_queue) is not int or not 2 <= max_queue <= MAX_QUEUE:
             raise ValueError(f"max_queue must be an integer in [2, {MAX_QUEUE}], got {max_queue!r}")
         self.api_client = api_client
         self.max_queue = max_queue
         self.open_timeout = seconds("open_timeout", open_timeout, most=3600.0)
-        self.max_connection_age = seconds("max_connection_age", max_connection_age, most=24 * 3600.0)
+        self.max_connection_age = seconds(
+            "max_connection_age", max_connection_age, least=MIN_CONNECTION_AGE, most=24 * 3600.0
+        )
         if not isinstance(backoff, (tuple, list)) or len(backoff) != 2:
             raise ValueError(f"backoff must be (first, cap) seconds, got {backoff!r}")
         self.backoff = (seconds("backoff first", backoff[0]), seconds("backoff cap", backoff[1]))
         Reconnector(self.backoff, random.random)  # validates first <= cap <= 3600 now, before any byte is sent
-        api, risk = websocket_urls(api_client.configuration.host) if not (ws_url and risk_url) else ("", "")
-        self.ws_url = websocket_url("ws_url", ws_url or api)
-        self.risk_url = websocket_url("risk_url", risk_url or risk).rstrip("/")
+
+        def derived() -> str:
+            return websocket_urls(api_client.configuration.host)[1 if risk else 0]
+
+        if risk:
+            self.url = websocket_url("risk_url", risk_url, RISK_URL_ENVIRONMENT, derived)
+        else:
+            self.url = websocket_url("ws_url", ws_url, WS_URL_ENVIRONMENT, derived)
 
     def supervisor(self, new_session: Callable[[], Any]) -> Supervisor:
         reconnector = Reconnector(self.backoff, random.random)
@@ -155,8 +217,7 @@ class TokenSource:
     """A new listen token from ``POST /sapi/v1/userListenToken`` for every (re)subscription."""
 
     def __init__(self, api_client: Any, symbol: str | None, validity: float, renew_before: float) -> None:
-        if symbol is not None and not (isinstance(symbol, str) and symbol.isascii() and symbol.isalnum()):
-            raise ValueError(f"symbol must be ASCII letters and digits such as 'BNBUSDT', got {symbol!r}")
+        check_symbol(symbol)
         seconds("token_validity", validity, least=0.001, most=86400.0)
         seconds("renew_before", renew_before)
         from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
@@ -247,24 +308,3 @@ class RiskKeySource:
 
 #: Where a stream's credentials come from.
 Source = TokenSource | RiskKeySource
-
-
-def user_data_parts(
-    api_client: Any,
-    symbol: str | None = None,
-    *,
-    token_validity: float = 86400.0,
-    renew_before: float = 600.0,
-    **options: Any,
-) -> tuple[Settings, TokenSource, str]:
-    """The pieces of a user-data stream; ``options`` are ``Settings``' (an unknown one is a TypeError)."""
-    settings = Settings(api_client, **options)
-    return settings, TokenSource(api_client, symbol, token_validity, renew_before), settings.ws_url
-
-
-def risk_parts(
-    api_client: Any, *, keepalive_interval: float = 1800.0, **options: Any
-) -> tuple[Settings, RiskKeySource, str]:
-    """The pieces of a risk stream; ``options`` are ``Settings``'."""
-    settings = Settings(api_client, **options)
-    return settings, RiskKeySource(api_client, keepalive_interval), settings.risk_url

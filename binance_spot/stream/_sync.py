@@ -8,21 +8,27 @@ network thread executes them, into the bounded ``Mailbox``, so renewals stay on 
 nothing waits in the kernel. ``_lock`` decides who steps.
 """
 
+import contextlib
+import errno
 import logging
+import os
+import selectors
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from binance_spot.stream._background import Call
-from binance_spot.stream._core import COLLECT, END, POLL, READ, RENEW, UNSUBSCRIBE, Step
+from binance_spot.stream._core import COLLECT, END, PING, POLL, READ, RENEW, UNSUBSCRIBE, Step
 from binance_spot.stream._mailbox import Mailbox
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
-    WEBSOCKETS_LOGGER,
     Settings,
     Source,
     connect_failed,
+    connect_options,
+    endpoint,
     renewal_frames,
 )
 from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
@@ -34,14 +40,16 @@ logger = logging.getLogger("binance_spot.stream")
 
 #: How long a consumer may be away from ``get()`` before the network thread reads for it.
 GRACE = 0.005
+#: ``connect_ex`` on a non-blocking socket: the connection is on its way.
+PENDING = (errno.EINPROGRESS, errno.EAGAIN, errno.EALREADY)
 
 
 class SyncStream:
     """What ``MarginUserDataStream`` and ``MarginRiskStream`` share (see their docstrings)."""
 
-    def __init__(self, settings: Settings, source: Source, base_url: str) -> None:
+    def __init__(self, settings: Settings, source: Source) -> None:
         require_websockets()
-        self._settings, self._source, self._base = settings, source, base_url
+        self._settings, self._source, self._base = settings, source, settings.url
         self._supervisor = settings.supervisor(source.new_session)
         self._mailbox = Mailbox()
         self._closing = threading.Event()
@@ -53,12 +61,17 @@ class SyncStream:
         self._end = Step(END, reason="connection_lost")
         self._failure: BaseException | None = None
         self._renewal: Call[Credential] | None = None
+        self._pong: threading.Event | None = None
+        self._socket: socket.socket | None = None  # ours from the first byte: close() cuts it
+        self._socket_lock = threading.Lock()
+        self._lingering: threading.Thread | None = None  # reads the old connection of an overlap
         self._reading = False  # the consumer waits in get() and steps itself
         self._left_at = 0.0  # when it last left get()
         source.on_new_key = self._supervisor.key_changed
         from websockets.exceptions import ConnectionClosed  # once here: a lazy name in websockets
+        from websockets.protocol import State
 
-        self._closed = ConnectionClosed
+        self._closed, self._state_open = ConnectionClosed, State.OPEN
 
     def __repr__(self) -> str:
         state = "closed" if self._closing.is_set() else "open" if self._thread else "new"
@@ -96,18 +109,41 @@ class SyncStream:
         return self
 
     def close(self) -> None:
-        """End iteration now, unsubscribe, close the socket; from any thread, returns within ~1 s."""
-        self._closing.set()
-        self._supervisor.close()
+        """End iteration now (events still queued are dropped), unsubscribe, close the socket;
+        from any thread, returns within ~1.5 s, the network thread and its socket gone."""
+        with self._socket_lock:
+            self._closing.set()
+            self._supervisor.close()
+            if not self._open:  # connecting (a handshake, TLS): nothing to unsubscribe, cut it now
+                self._cut()
+        self._mailbox.clear()
         self._mailbox.put(End(None))
         self._ready.set()  # a start() waiting for the subscription returns now
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=1.0)
+            thread.join(timeout=1.0)  # the unsubscribe, then the socket closes
+            if thread.is_alive():  # a read or send hanging on the socket: cut it under them
+                with self._socket_lock:
+                    self._cut()
+                thread.join(timeout=0.5)
+        lingering = self._lingering
+        if lingering is not None and lingering is not threading.current_thread():
+            lingering.join(timeout=1.0)  # it sees the stream closing within POLL
         self._source.close()
+
+    def _cut(self) -> None:
+        """Shut the socket down (with ``_socket_lock`` held): every read and write on it ends
+        and websockets, seeing the end, closes it."""
+        if self._socket is not None:
+            try:
+                self._socket.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
 
     def get(self, timeout: float | None = None) -> Event:
         """The next event; ``TimeoutError`` after ``timeout`` s, ``StreamClosed`` once closed."""
+        if self._closing.is_set():
+            raise StreamClosed("the stream is closed")
         item = self._mailbox.pop()
         if item is None:
             if self._thread is None:  # close() queues an end, so this stream was never started
@@ -179,20 +215,89 @@ class SyncStream:
                 continue
             session = supervisor.connecting(time.monotonic())
             try:
-                credential = self._source()
+                credential = self._credential()
+                if credential is None:
+                    return
                 url = session.url(self._base, credential)
-                ws = connect(url, open_timeout=self._settings.open_timeout, close_timeout=0.2, logger=WEBSOCKETS_LOGGER)
+                sock = self._dial(url)
+                if sock is None:
+                    return
+                ws = connect(url, sock=sock, **connect_options(connect, self._settings.open_timeout))
             except Exception as exc:
                 if supervisor.closing:
                     return
                 connect_failed(exc, supervisor)
                 continue
-            with ws:
+            with contextlib.ExitStack() as closes:
+                closes.enter_context(ws)
                 end = self._serve(ws, credential)
-            if end.reason is None:
-                return
-            logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
-            supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
+                if end.reason is None:
+                    return
+                logger.info("stream interrupted (%s); reconnecting with a new credential", end.reason)
+                with self._lock:
+                    supervisor.lost(time.monotonic(), time.time(), end.reason, end.retry_after)
+                    overlap = supervisor.overlap is not None and supervisor.overlap.session is session
+                if overlap:  # a planned reconnect: the old connection is read until the next is live
+                    closes.pop_all()
+                    self._lingering = threading.Thread(target=self._linger, args=(ws,), name="stream overlap")
+                    self._lingering.start()
+
+    def _linger(self, ws: Any) -> None:
+        """Read the old connection of a planned reconnect until the supervisor lets it go."""
+        supervisor, mailbox = self._supervisor, self._mailbox
+        with ws:
+            while (wait := supervisor.old_wait(time.monotonic())) is not None:
+                try:
+                    text = ws.recv(timeout=wait)
+                except TimeoutError:
+                    if wait == 0:  # drained: nothing received is left unread
+                        break
+                    continue
+                except self._closed:
+                    break
+                with self._lock:
+                    for event in supervisor.receive_old(text, time.monotonic(), time.time(), len(mailbox)):
+                        mailbox.put(event)
+        with self._lock:
+            supervisor.old_ended(time.monotonic(), time.time())
+
+    def _credential(self) -> Credential | None:
+        """The token call, on a thread of its own so that ``close()`` need not wait for it
+        (None: the stream closed meanwhile; a call still running is abandoned)."""
+        call = Call(self._source, "listen token")
+        while not call.done.wait(POLL):
+            if self._closing.is_set():
+                return None
+        return None if self._closing.is_set() else call.result()
+
+    def _dial(self, url: str) -> socket.socket | None:
+        """A TCP connection to ``url``'s host, made so that ``close()`` ends the attempt within
+        ``POLL`` (None: closed). Afterwards ``close()`` shuts it down, never closes it under
+        websockets (its number could be reused by another socket while websockets waits on it)."""
+        host, port = endpoint(url)
+        deadline = time.monotonic() + self._settings.open_timeout
+        error: OSError = OSError("no address")
+        for family, kind, proto, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+            sock = socket.socket(family, kind, proto)
+            sock.setblocking(False)
+            code = sock.connect_ex(address)
+            with selectors.DefaultSelector() as writable:  # not select(): any descriptor number
+                writable.register(sock, selectors.EVENT_WRITE)
+                while code in PENDING:
+                    if self._closing.is_set() or time.monotonic() >= deadline:
+                        break
+                    if writable.select(POLL):
+                        code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            with self._socket_lock:
+                if code == 0 and not self._closing.is_set():
+                    sock.setblocking(True)
+                    self._socket = sock
+                    return sock
+            sock.close()
+            if self._closing.is_set():
+                return None
+            error = TimeoutError("timed out connecting") if code in PENDING else OSError(code, os.strerror(code))
+        raise error
 
     def _serve(self, ws: Any, credential: Credential) -> Step:
         """Run one connection until the supervisor ends it; the consumer steps while it waits
@@ -209,8 +314,11 @@ class SyncStream:
         if supervisor.live_once:
             self._ready.set()
         ended = threading.Event()
-        self._renewal, self._failure = None, None
-        self._open = connection = (ws, ended)
+        self._renewal, self._failure, self._pong = None, None, None
+        with self._socket_lock:
+            if self._closing.is_set():
+                return Step(END)
+            self._open = connection = (ws, ended)
         try:
             while not ended.is_set():
                 if self._reading:
@@ -233,6 +341,9 @@ class SyncStream:
             return
         supervisor = self._supervisor
         now = time.monotonic()
+        if self._pong is not None and self._pong.is_set():
+            self._pong = None
+            supervisor.heard(now)
         try:
             step = supervisor.step(now)
             end = self._execute(ws, step, min(timeout, step.until - now))
@@ -256,8 +367,9 @@ class SyncStream:
         if action is READ:
             try:
                 text = ws.recv(timeout=max(0.0, wait))
-            except TimeoutError:
-                return None
+            except TimeoutError:  # a connection websockets failed (an over-size frame) waits for
+                # the peer's close, which may never come: give it up now
+                return None if ws.protocol.state is self._state_open else supervisor.dropped()
             mailbox = self._mailbox
             events = supervisor.receive(text, time.monotonic(), time.time(), len(mailbox))
             for event in events:
@@ -268,6 +380,8 @@ class SyncStream:
             self._renewal = Call(self._source, "listen token")
         elif action is COLLECT:
             self._collect(ws)
+        elif action is PING:
+            self._pong = ws.ping()
         elif action is UNSUBSCRIBE:
             for frame in supervisor.unsubscribe(time.monotonic()):
                 ws.send(frame)

@@ -1,9 +1,23 @@
 """Errors of the streams (defined with the package's whole tree in ``binance_spot.exceptions``),
 and the marker that carries the end of a stream, or its fatal error, to the consumer."""
 
-from binance_spot.exceptions import InvalidListenToken, StreamClosed, StreamError, StreamRequestError
+from binance_spot.exceptions import (
+    InvalidListenToken,
+    StreamClosed,
+    StreamConnectionError,
+    StreamError,
+    StreamRequestError,
+)
 
-__all__ = ["End", "InvalidListenToken", "StreamClosed", "StreamError", "StreamRequestError", "require_websockets"]
+__all__ = [
+    "End",
+    "InvalidListenToken",
+    "StreamClosed",
+    "StreamConnectionError",
+    "StreamError",
+    "StreamRequestError",
+    "require_websockets",
+]
 
 INSTALL_HINT = "pip install 'binance_spot[stream]'"
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from binance_spot.cli.arguments import Commands
+from binance_spot.cli.arguments import Commands, websocket_url
 from binance_spot.cli.client import connect
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed
 from binance_spot.cli.output import Output
@@ -28,6 +28,18 @@ def register(commands: Commands) -> None:
     kind.add_argument("--isolated", metavar="SYMBOL", help="the isolated margin account of SYMBOL (default: cross)")
     kind.add_argument("--risk", action="store_true", help="the risk stream: margin calls, liability changes")
     kind.add_argument("--demo", action="store_true", help="renewals, a forced drop and a gap on a local Binance")
+    sub.add_argument(
+        "--ws-url",
+        type=websocket_url,
+        metavar="URL",
+        help="WebSocket API URL (default: $BINANCE_WS_URL, else derived from --host)",
+    )
+    sub.add_argument(
+        "--risk-url",
+        type=websocket_url,
+        metavar="URL",
+        help="risk stream base URL (default: $BINANCE_RISK_URL, else derived from --host)",
+    )
 
 
 def _show(out: Output, event: "Event") -> None:
@@ -57,7 +69,11 @@ def run(args: argparse.Namespace, out: Output) -> int:
     from binance_spot.stream import MarginRiskStream, MarginUserDataStream
 
     with connect(args) as client, StopSignals() as signals:
-        stream: Any = MarginRiskStream(client) if args.risk else MarginUserDataStream(client, symbol=args.isolated)
+        stream: Any = (
+            MarginRiskStream(client, risk_url=args.risk_url)
+            if args.risk
+            else MarginUserDataStream(client, symbol=args.isolated, ws_url=args.ws_url)
+        )
         with stream:
             try:
                 _consume(stream, out, lambda: signals.received is not None or out.gone())
