@@ -6,6 +6,7 @@ server's account. Planned reconnects and the stateful test are in test_account_v
 
 import asyncio
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -246,3 +247,32 @@ def test_risk_true_follows_borrowed_from_user_liability_change(
         assert (btc.free, btc.borrowed, btc.interest) == (truth["free"], truth["borrowed"], truth["interest"])
         assert btc.liabilities_from == "stream"  # kept by the risk stream, not a new snapshot
     assert len(account_calls(server)) == 1
+
+
+# -- what a careless user or a hostile server does
+
+
+def test_close_from_another_thread_ends_a_start_that_waits_for_a_hanging_snapshot(
+    server: BinanceServer, client: binance_spot.ApiClient
+) -> None:
+    server.add_fault("hang", path="/sapi/v1/margin/account")
+    view = MarginAccountView(client, request_timeout=5.0, start_timeout=30.0, **FAST)
+    threading.Timer(0.3, view.close).start()
+    began = time.monotonic()
+    view.start()
+    assert time.monotonic() - began < 3.0 and view.stale  # not the 30 s start_timeout, and never guessed
+    assert list(view) == []
+
+
+def test_a_consumer_that_never_iterates_makes_the_view_stale_not_wrong(
+    server: BinanceServer, client: binance_spot.ApiClient, wait_for: Callable[..., None]
+) -> None:
+    account = server.account(KEY)
+    account.set_balance("USDT", free="100")
+    with MarginAccountView(client, max_changes=2, skew_ms=0, **FAST) as view:
+        for _ in range(6):
+            account.transfer("USDT", "1")
+        wait_for(lambda: view.stale)  # the changes wait for the iteration: the view says it is behind
+        assert view.balances["USDT"].free < 106
+        changes = until(view, lambda c: not view.stale and same(view, server))
+        assert changes and view.balances["USDT"].free == 106

@@ -51,6 +51,8 @@ class AsyncMarginAccountView:
         self._source: Any = self._stream
         self._changes: asyncio.Queue[Change | Ended] = asyncio.Queue(max_changes)
         self._live = asyncio.Event()
+        self._ready = asyncio.Event()  # live, closed or ended: start() waits for it
+        self._error: BaseException | None = None
         self._closing = asyncio.Event()
         self._behind = False
         self._task: asyncio.Task[None] | None = None
@@ -112,12 +114,18 @@ class AsyncMarginAccountView:
                 raise
             self._source = _Merged([self._stream, self._risk], self._parts.max_changes, self._readers)
         self._task = asyncio.create_task(self._run())
-        await self.wait_live(self._parts.start_timeout)
+        try:
+            await asyncio.wait_for(self._ready.wait(), self._parts.start_timeout)
+        except asyncio.TimeoutError:
+            pass
+        if self._error is not None:
+            raise self._error
         return self
 
     async def aclose(self) -> None:
         """Stop following and close the streams; iteration ends."""
         self._closing.set()
+        self._ready.set()
         await self._stream.aclose()
         if self._risk is not None:
             await self._risk.aclose()
@@ -160,6 +168,8 @@ class AsyncMarginAccountView:
         except asyncio.CancelledError:
             raise
         except Exception as error:  # ends the view: raised once from the iteration
+            self._error = error if not self._live.is_set() else None  # before live: start() raises it
+            self._ready.set()
             self._put_end(Ended(error))
             await self._stream.aclose()
             if self._risk is not None:
@@ -202,6 +212,7 @@ class AsyncMarginAccountView:
                 self._changes.put_nowait(change)
             if isinstance(change, (Live, Resync)):
                 self._live.set()
+                self._ready.set()
 
     def _put_end(self, item: Ended) -> None:
         if self._changes.full():  # an end makes room: what it ends is over anyway

@@ -64,6 +64,8 @@ class MarginAccountView:
         self._changes: queue.Queue[Change | Ended] = queue.Queue(max_changes)
         self._lock = threading.Lock()
         self._live = threading.Event()
+        self._ready = threading.Event()  # live, closed or ended: start() waits for it
+        self._error: BaseException | None = None
         self._closing = threading.Event()
         self._behind = False  # the change queue is full: the view waits for the iteration
         self._thread: threading.Thread | None = None
@@ -123,12 +125,15 @@ class MarginAccountView:
             self._source = _Merged([self._stream, self._risk], self._parts.max_changes, self._readers)
         self._thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
         self._thread.start()
-        self._live.wait(self._parts.start_timeout)
+        self._ready.wait(self._parts.start_timeout)
+        if self._error is not None:
+            raise self._error
         return self
 
     def close(self) -> None:
         """Stop following and close the streams; iteration ends. From any thread."""
         self._closing.set()
+        self._ready.set()
         self._stream.close()
         if self._risk is not None:
             self._risk.close()
@@ -166,6 +171,8 @@ class MarginAccountView:
         except StreamClosed:
             self._put(Ended(None), force=True)
         except BaseException as error:  # ends the view: raised once from the iteration
+            self._error = error if not self._live.is_set() else None  # before live: start() raises it
+            self._ready.set()
             self._put(Ended(error), force=True)
             self._stream.close()
             if self._risk is not None:
@@ -208,6 +215,7 @@ class MarginAccountView:
             self._put(change)
             if isinstance(change, (Live, Resync)):
                 self._live.set()
+                self._ready.set()
 
     def _put(self, item: Change | Ended, force: bool = False) -> None:
         changes = self._changes
