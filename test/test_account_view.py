@@ -102,6 +102,7 @@ def test_it_subscribes_first_then_signs_every_account_call(
 ) -> None:
     server.account(KEY).set_balance("USDT", free="100")
     server.add_fault("hang", path="/sapi/v1/margin/account")
+    client.configuration.recv_window = 7000
     with MarginAccountView(client, symbols=["BTCUSDT"], request_timeout=0.5, start_timeout=0.2, **FAST) as view:
         assert view.stale and view.balances == {}  # the snapshot hangs: stale, never guessed
         assert server.stream_subscriptions  # ... and the subscription was live before it was asked
@@ -111,7 +112,7 @@ def test_it_subscribes_first_then_signs_every_account_call(
     calls = [r for r in server.requests if r.path in SIGNED]
     assert [r.path for r in calls] == [SIGNED[0], SIGNED[0], SIGNED[1]]  # the hang, its retry, open orders
     for request in calls:
-        assert request.param("signature") and request.param("timestamp") and request.param("recvWindow")
+        assert request.param("signature") and request.param("timestamp") and request.param("recvWindow") == "7000"
         assert request.header("X-MBX-APIKEY") == KEY
     assert calls[2].param("symbol") == "BTCUSDT"  # never without symbol when symbols are known
 
@@ -276,3 +277,23 @@ def test_a_consumer_that_never_iterates_makes_the_view_stale_not_wrong(
         assert view.balances["USDT"].free < 106
         changes = until(view, lambda c: not view.stale and same(view, server))
         assert changes and view.balances["USDT"].free == 106
+
+
+def test_an_isolated_view_follows_its_pair_and_finds_what_it_missed(
+    server: BinanceServer, client: binance_spot.ApiClient
+) -> None:
+    isolated = server.account(KEY, isolated="BTCUSDT")
+    isolated.set_balance("USDT", free="1000")
+    server.account(KEY).set_balance("USDT", free="5")  # the cross account is another one
+    with MarginAccountView(client, symbol="BTCUSDT", **FAST) as view:
+        assert view.balances["USDT"].free == 1000
+        order = isolated.place_order("BTCUSDT", "BUY", "0.01", "50000")
+        until(view, lambda c: getattr(c, "order", None) is not None)
+        server.drop_streams()
+        trade = isolated.fill(order)
+        report = until(view, lambda c: isinstance(c, Resync) and c.lost_at is not None)[-1]
+        assert [f.trade_id for f in report.missed_fills] == [trade]
+        assert view.balances["BTC"].free == isolated.balances()["BTC"]["free"] and view.open_orders == {}
+    paths = {r.path for r in server.requests}
+    assert "/sapi/v1/margin/isolated/account" in paths and "/sapi/v1/margin/account" not in paths
+    assert all(r.param("isIsolated") == "TRUE" for r in server.requests if r.path.endswith(("openOrders", "order")))
