@@ -297,3 +297,21 @@ def test_an_isolated_view_follows_its_pair_and_finds_what_it_missed(
     paths = {r.path for r in server.requests}
     assert "/sapi/v1/margin/isolated/account" in paths and "/sapi/v1/margin/account" not in paths
     assert all(r.param("isIsolated") == "TRUE" for r in server.requests if r.path.endswith(("openOrders", "order")))
+
+
+def test_async_risk_true_follows_borrowed_and_closes(server: BinanceServer, client: binance_spot.ApiClient) -> None:
+    account = server.account(KEY)
+    account.set_balance("BTC", free="1")
+
+    async def main() -> Any:
+        async with AsyncMarginAccountView(client, risk=True, skew_ms=0, **FAST) as view:
+            account.borrow("BTC", "0.5")
+            deadline = time.monotonic() + 5
+            while (view.balances["BTC"].free, view.balances["BTC"].borrowed) != (Decimal("1.5"), Decimal("0.5")):
+                assert time.monotonic() < deadline, view.balances
+                await asyncio.sleep(0.01)  # the loop is ours to share: the view runs on it
+            return view.balances["BTC"]
+
+    btc = asyncio.run(asyncio.wait_for(main(), 15))
+    assert btc.liabilities_from in ("stream", "snapshot") and btc.net == 1
+    assert server.risk_listen_keys == {}  # closed with the view

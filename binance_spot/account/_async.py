@@ -131,7 +131,8 @@ class AsyncMarginAccountView:
             await self._risk.aclose()
         task = self._task
         if task is not None and task is not asyncio.current_task():
-            task.cancel()
+            for running in (task, *self._readers):  # a reader may wait for room that never comes
+                running.cancel()
             await asyncio.gather(task, *self._readers, return_exceptions=True)
         self._put_end(Ended(None))
 

@@ -137,6 +137,8 @@ class MarginAccountView:
         self._stream.close()
         if self._risk is not None:
             self._risk.close()
+        if isinstance(self._source, _Merged):
+            self._source.close()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=1.0)
@@ -251,6 +253,7 @@ class _Merged:
 
     def __init__(self, streams: list[Any], bound: int, threads: list[threading.Thread]) -> None:
         self._items: queue.Queue[Any] = queue.Queue(bound)
+        self._closed = threading.Event()
         for stream in streams:
             thread = threading.Thread(target=self._read, args=(stream,), name="MarginAccountViewReader", daemon=True)
             thread.start()
@@ -259,11 +262,23 @@ class _Merged:
     def _read(self, stream: Any) -> None:
         try:
             for item in stream:
-                self._items.put(item)
+                self._put(item)
         except BaseException as error:
-            self._items.put(Ended(error))
+            self._put(Ended(error))
         else:
-            self._items.put(Ended(None))
+            self._put(Ended(None))
+
+    def _put(self, item: Any) -> None:
+        """Wait for room (backpressure on the stream), but not past the view's end."""
+        while True:
+            try:
+                return self._items.put(item, timeout=0.1)
+            except queue.Full:
+                if self._closed.is_set():
+                    return
+
+    def close(self) -> None:
+        self._closed.set()
 
     def get(self, timeout: float | None) -> Event:
         try:
