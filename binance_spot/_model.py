@@ -119,15 +119,20 @@ def from_json(
     return model(local_vars_configuration=configuration, **kwargs)
 
 
+#: The largest exponent an amount may have either way: "1e999999999" is short to send but a
+#: gigabyte to print, and no balance, price or quantity needs more than a few dozen digits.
+_MAX_EXPONENT = 100
+
+
 def _decimal(data: Any) -> Decimal:
-    """A decimal string exactly (``"0.1"`` stays 0.1); a number, NaN or infinity is refused."""
+    """A decimal string exactly (``"0.1"`` stays 0.1); a number, NaN, infinity or an absurd exponent is refused."""
     _expect(data, str, "Decimal")
     try:
         value = Decimal(data)
     except InvalidOperation:
         raise ValueError(f"not a decimal string: {data[:40]!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"not a finite decimal: {data[:40]!r}")
+    if not value.is_finite() or (value and abs(value.adjusted()) > _MAX_EXPONENT):
+        raise ValueError(f"not a finite decimal amount: {data[:40]!r}")
     return value
 
 

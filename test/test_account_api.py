@@ -41,7 +41,7 @@ def test_amounts_are_exact_decimals_and_nan_is_refused(server: BinanceServer, cl
         Decimal("0.1"), Decimal("0.20000000"), Decimal("0.3"), Decimal(999),
     )  # fmt: skip
     assert btc.free + btc.locked == btc.net_asset  # exact: 0.1 + 0.2 is 0.3
-    for bad in ("NaN", "1e", 0.1):
+    for bad in ("NaN", "-Infinity", "1e", "1e999999999", "1e-999999999", 0.1):
         server.add_fault("status", status=200, body=json.dumps({"userAssets": [{**asset, "free": bad}]}))
         with pytest.raises(binance_spot.ApiException, match="unexpected response"):
             binance_spot.MarginAccountApi(client).sapi_v1_margin_account_get()

@@ -1,12 +1,11 @@
-"""``binance-spot account --watch`` / ``--demo`` as a user runs them: a real process, real sockets."""
+"""``binance-spot account``, run as a subprocess against the local server's accounts."""
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,68 +13,70 @@ import pytest
 from binance_spot.testing import BinanceServer
 
 ROOT = Path(__file__).resolve().parents[1]
-KEY, SECRET = "cli-account-key", "cli-account-secret"
+KEY, SECRET = "cli-account-key-0123", "cli-account-secret"
 
 
 @pytest.fixture
 def server() -> Iterator[BinanceServer]:
-    with BinanceServer(api_keys=[KEY], secret_keys={KEY: SECRET}, clock=time.time) as running:
-        running.account(KEY).set_balance("USDT", free="100")
-        yield running
+    with BinanceServer(api_keys=[KEY], secret_keys={KEY: SECRET}, clock=time.time) as srv:
+        account = srv.account(KEY)
+        account.set_balance("USDT", free="1000")
+        account.set_balance("ETH", free="0")  # listed by the server, all zero: not printed
+        account.fill(account.place_order("BTCUSDT", "BUY", "0.01", "50000", client_order_id="c-1"), "0.004")
+        srv.account(KEY, isolated="ETHBTC").set_balance("BTC", free="1", borrowed="0.5")
+        yield srv
 
 
-def run(*args: str, secret: str | None = SECRET, **options: object) -> "subprocess.Popen[str]":
-    env = {**os.environ, "BINANCE_API_KEY": KEY, "PYTHONPATH": str(ROOT)}
-    env.pop("BINANCE_SECRET_KEY", None)
+def account(
+    server: BinanceServer, *args: str, secret: str | None = SECRET, host: str = ""
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
+    env.update(PYTHONPATH=str(ROOT), BINANCE_API_KEY=KEY, BINANCE_HOST=host or server.url)
     if secret is not None:
         env["BINANCE_SECRET_KEY"] = secret
-    command = [sys.executable, "-m", "binance_spot", "account", *args]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
+    done = subprocess.run([sys.executable, "-m", "binance_spot", "account", *args], env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)  # fmt: skip
+    assert KEY not in done.stdout + done.stderr and SECRET not in done.stdout + done.stderr
+    return done
 
 
-def test_demo_shows_the_fill_found_by_the_resync() -> None:
-    process = run("--demo")
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
-    assert "found: fill BTCUSDT #1 trade 1: 0.01 at 50000 (resync)" in out
-    assert "the resync found trade 1: True" in out
+def test_prints_the_balances_held_and_the_open_orders_one_line_each(server: BinanceServer) -> None:
+    done = account(server)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "balances: 2 of 3 assets held:"
+    assert lines[1].split() == "BTC free 0.004 locked 0 borrowed 0 interest 0 net 0.004".split()
+    assert lines[2].split() == "USDT free 500.000 locked 300.000 borrowed 0 interest 0 net 800.000".split()
+    assert lines[3] == "open orders: 1:"
+    assert lines[4].startswith("  BTCUSDT BUY LIMIT 0.004/0.01 at 50000 PARTIALLY_FILLED id 1 (c-1) since 20")
+    (request, orders) = [r for r in server.requests if r.path.startswith("/sapi/v1/margin/")]
+    assert request.param("signature") and orders.param("symbol") is None
 
 
-def test_watch_prints_changes_and_the_resync_then_closes_on_sigterm(
-    server: BinanceServer, wait_for: Callable[..., None]
-) -> None:
-    process = run("--watch", "--json", "--host", server.url, "--symbols", "BTCUSDT")
-    assert process.stdout is not None
-    try:
-        assert json.loads(process.stdout.readline())["type"] == "Live"
-        server.account(KEY).transfer("USDT", "5")
-        change = json.loads(process.stdout.readline())
-        assert change["type"] in ("BalanceChange", "Resync")  # live, or a retake when close to the snapshot
-        server.drop_streams()
-        while (change := json.loads(process.stdout.readline()))["type"] != "Resync" or change["lost_at"] is None:
-            pass
-        assert change["reason"] == "connection_lost" and change["weight"] >= 20
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(10) == 128 + signal.SIGTERM
-    finally:
-        process.kill()
-    wait_for(lambda: server.stream_subscriptions == {}, timeout=10.0)
+def test_json_and_isolated(server: BinanceServer) -> None:
+    data = json.loads(account(server, "--json").stdout)
+    assert [b["asset"] for b in data["balances"]] == ["BTC", "USDT"]
+    assert data["balances"][1]["locked"] == "300.000" and data["openOrders"][0]["executed_qty"] == "0.004"
+    done = account(server, "--isolated", "ETHBTC")
+    assert done.stdout.splitlines()[:2] == ["balances: 1 of 2 assets held:", done.stdout.splitlines()[1]]
+    assert done.stdout.splitlines()[1].split() == "BTC free 1 locked 0 borrowed 0.5 interest 0 net 0.5".split()
+    assert done.stdout.splitlines()[2] == "open orders: 0"
+    isolated = [r for r in server.requests if r.path == "/sapi/v1/margin/openOrders"][-1]
+    assert (isolated.param("symbol"), isolated.param("isIsolated")) == ("ETHBTC", "TRUE")
 
 
-def test_watch_without_a_secret_says_so_and_sends_nothing(server: BinanceServer) -> None:
-    process = run("--watch", "--host", server.url, secret=None)
-    out, err = process.communicate(timeout=30)
-    assert process.returncode != 0 and "secret_key" in err and out == ""
-    assert server.requests == []
-
-
-def test_watch_ends_quietly_when_its_reader_goes(server: BinanceServer) -> None:
-    process = run("--watch", "--host", server.url)
-    assert process.stdout is not None
-    try:
-        assert "live:" in process.stdout.readline()
-        process.stdout.close()  # as `| head -1` does
-        server.account(KEY).transfer("USDT", "1")
-        assert process.wait(10) == 141
-    finally:
-        process.kill()
+def test_errors_are_one_line_with_the_documented_exit_codes(server: BinanceServer) -> None:
+    before = len(server.requests)
+    done = account(server, secret=None)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "binance-spot: error: account needs BINANCE_SECRET_KEY: the margin account calls are " \
+                          "signed (USER_DATA)\n"  # fmt: skip
+    assert len(server.requests) == before  # nothing sent
+    wrong = account(server, secret="not-the-secret")
+    assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1 and "-1022" in wrong.stderr
+    unknown = account(server, "--isolated", "NOPE", "--json")
+    assert unknown.returncode == 1 and json.loads(unknown.stdout)["error"]["code"] == -1121
+    url = server.url
+    server.stop()
+    gone = account(server, "--timeout", "2", host=url)
+    assert gone.returncode == 3 and gone.stderr.startswith("binance-spot: error: network")

@@ -8,12 +8,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 import binance_spot
+import binance_spot._signing
+from binance_spot._event import Field
+from binance_spot.models import ExecutionReport
 from binance_spot.stream import MarginRiskStream, MarginUserDataStream
 from binance_spot.testing import BinanceServer, ManualClock
 
@@ -143,6 +147,10 @@ def test_each_change_pushes_binance_events_to_that_account_only(
         assert {b.asset: (b.free, b.locked) for b in position.balances} == {
             "BTC": (Decimal("0.004"), 0), "USDT": (Decimal("799.9"), 120)}  # fmt: skip
         assert position.last_update_time == fill.transaction_time
+        for report in (new, fill):  # every field the model reads is in the payload, optional ones too
+            fields = [f for f in vars(ExecutionReport).values() if isinstance(f, Field)]
+            assert all(f.key in report.raw for f in fields if f.key != "v")  # "v": self-trade prevention only
+            assert [getattr(report, f.name) for f in fields]
         account.cancel(order_id)
         cancel, position = read(mine, 2)
         assert (cancel.execution_type, cancel.order_status, cancel.original_client_order_id) == (
@@ -387,3 +395,23 @@ def test_changes_and_reads_from_many_threads_stay_consistent(manual: tuple[Binan
         thread.join(30)
     assert not errors
     assert account.balances()["BTC"]["free"] == 60 and account.balances()["USDT"]["free"] == 9400
+
+
+def test_a_429_is_retried_after_its_retry_after(monkeypatch: pytest.MonkeyPatch, wait_for: Callable[..., None]) -> None:
+    clock = ManualClock(start=1_780_000_019.5)  # half a second before a minute ends: Retry-After 1
+    monkeypatch.setattr(binance_spot._signing, "time", SimpleNamespace(time=clock))  # the client signs on it too
+    with BinanceServer(clock=clock, secret_keys={KEY: SECRET}, ip_weight_limit=10) as server:
+        configuration = binance_spot.Configuration(host=server.url, api_key={"X-MBX-APIKEY": KEY}, secret_key=SECRET)
+        configuration.retries = 1
+        with binance_spot.ApiClient(configuration) as client:
+            margin = binance_spot.MarginAccountApi(client)
+            margin.sapi_v1_margin_account_get()
+            answer: list[Any] = []
+            caller = threading.Thread(target=lambda: answer.append(margin.sapi_v1_margin_account_get()))
+            began = time.monotonic()
+            caller.start()
+            wait_for(lambda: len(server.requests) == 2)  # refused with 429 ...
+            clock.advance(1)  # ... and the minute turns while the client waits
+            caller.join(10)
+            assert answer and time.monotonic() - began >= 0.9  # the retry waited for Retry-After
+        assert len(server.requests) == 3

@@ -20,7 +20,7 @@ EPILOG = f"""\
 The API key comes from --api-key or BINANCE_API_KEY, or is asked for (hidden) when stdin is
 a terminal; it is never printed. The host comes from --host or BINANCE_HOST (default
 https://api.binance.com); demo uses its own local server unless --host is given. With
-BINANCE_SECRET_KEY set, token and risk-stream requests are signed.
+BINANCE_SECRET_KEY set, token and risk-stream requests are signed; account needs it.
 
 {EXIT_CODES}
 """
@@ -167,7 +167,7 @@ def build_parser(modules: Sequence[Any]) -> Parser:
 
     parser = Parser(
         prog="binance-spot",
-        description="Binance margin listen keys and listen tokens from the command line.",
+        description="Binance margin listen keys, listen tokens, streams and accounts from the command line.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
