@@ -121,6 +121,7 @@ class ViewMachine(RuleBasedStateMachine):
         self.symbol_of: dict[int, str] = {}
         self.changes: list[Any] = []
         self.paused = False
+        self.unfinished = 0  # planned reconnects whose handover did not complete: a gap is honest then
 
     def _drain(self, timeout: float = 0.0) -> None:
         if self.paused:
@@ -181,6 +182,8 @@ class ViewMachine(RuleBasedStateMachine):
         before = set(self.server.stream_subscriptions)
         self.server.shutdown_streams()
         self._wait(lambda: _handed_over(self.server, before), 3.0)
+        if not _handed_over(self.server, before):  # e.g. no token to be had: the old one ended first
+            self.unfinished += 1
 
     @rule()
     def terminate(self) -> None:
@@ -240,7 +243,7 @@ class ViewMachine(RuleBasedStateMachine):
             assert set(reported) == self.trades
             if PLANNED_WITHOUT_GAP:
                 planned = [c.reason for c in self.changes if isinstance(c, Resync) and c.reason in PLANNED]
-                assert planned == [], "a planned reconnect produced a gap"
+                assert len(planned) <= self.unfinished, "a planned reconnect that handed over produced a gap"
         finally:
             self.view.close()
             self.client.close()
