@@ -206,6 +206,9 @@ class ViewMachine(RuleBasedStateMachine):
     @rule(burst=st.integers(4, 12))
     def slow_consumer(self, burst: int) -> None:
         """Nobody reads the changes over a burst of events: the queues fill, the stream overflows."""
+        # An overflow that lands in a serverShutdown's overlap is a real gap, but the stream names it
+        # after the planned reconnect (reason "server_shutdown"): counted as a handover not completed.
+        self.unfinished += 1
         self.paused = True
         for _ in range(burst):
             self.account.transfer("USDT", "0.01")
