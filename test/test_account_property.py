@@ -211,7 +211,7 @@ class Exchange:
         self.borrowed[op.asset] += amount
         return [{"e": "balanceUpdate", "E": t, "a": op.asset, "d": str(amount), "T": t},
                 {"e": "USER_LIABILITY_CHANGE", "E": t, "a": op.asset, "t": "BORROW" if amount > 0 else "REPAY",
-                 "p": str(self.borrowed[op.asset]), "i": "0"},
+                 "p": str(abs(amount)), "i": "0"},
                 self._position(t, op.asset)]  # fmt: skip
 
 

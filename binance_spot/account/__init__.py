@@ -1,4 +1,5 @@
-"""A margin account view that is never silently wrong: the sans-I/O core.
+"""A margin account view that is never silently wrong: ``MarginAccountView`` (blocking) and
+``AsyncMarginAccountView`` (asyncio) drive the sans-I/O core below (docs/Account.md).
 
 ``AccountCore`` takes stream items and REST answers, and says which REST calls to make,
 when, and what changed; drivers (sync, asyncio) do the I/O around it. A driver subscribes
@@ -41,19 +42,28 @@ Merge rules (which event or snapshot wins):
   agrees is taken and one that disagrees makes the balance ambiguous: the account is
   taken again (the view stays stale until a snapshot is unambiguous).
 - ``borrowed``/``interest`` come from the snapshot; for cross margin the risk stream's
-  ``USER_LIABILITY_CHANGE`` (``p``, ``i`` read as the new totals: uncertain, see
-  ``balances.liability_totals``) keeps them current, ordered by ``E`` like an absolute
-  value. ``Balance.liabilities_from`` says which. ``net`` is the snapshot's ``netAsset``
+  ``USER_LIABILITY_CHANGE`` (``p``, ``i`` read as the amounts of the change: uncertain, see
+  ``_balances.liability_change``) keeps them current, judged by ``E`` against the snapshot
+  window like a ``balanceUpdate`` (inside it: ambiguous, the account is taken again) and
+  applied once. ``Balance.liabilities_from`` says which. ``net`` is the snapshot's ``netAsset``
   until anything changes, then free + locked - borrowed - interest.
 """
 
+from typing import TYPE_CHECKING
+
+from binance_spot._lazy import lazy_exports
 from binance_spot.account._calls import Call
 from binance_spot.account._core import AccountCore
 from binance_spot.account.changes import BalanceChange, Change, Fill, Live, OrderUpdate, Resync
 from binance_spot.account.state import AccountView, Balance, Order
 
+if TYPE_CHECKING:
+    from binance_spot.account._async import AsyncMarginAccountView
+    from binance_spot.account._sync import MarginAccountView
+
 __all__ = [
     "AccountCore",
+    "AsyncMarginAccountView",
     "AccountView",
     "Balance",
     "BalanceChange",
@@ -61,7 +71,16 @@ __all__ = [
     "Change",
     "Fill",
     "Live",
+    "MarginAccountView",
     "Order",
     "OrderUpdate",
     "Resync",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "AsyncMarginAccountView": "binance_spot.account._async",
+        "MarginAccountView": "binance_spot.account._sync",
+    },
+)

@@ -1,12 +1,12 @@
 """Balances of one account and how events and snapshots decide them.
 
-Times: every absolute value (a snapshot, an ``outboundAccountPosition`` at ``u``, a
-liability at ``E``) is kept with the server time it is as of. A snapshot has no server time
-of its own, only the window ``[sent - skew, received + skew]`` of local wall time; an
-asset's time after a snapshot is the window's start.
+Times: every absolute value (a snapshot, an ``outboundAccountPosition`` at ``u``) is kept
+with the server time it is as of. A snapshot has no server time of its own, only the
+window ``[sent - skew, received + skew]`` of local wall time; an asset's time after a snapshot is the window's start.
 
 An event's time ``t`` is judged against its asset's time and the last snapshot window:
-``t`` not after the asset's time -> old, ignored (duplicates too); ``t`` inside the window
+``t`` before the asset's time -> old, ignored; equal to it -> a duplicate if it agrees, else
+AMBIGUOUS (two changes within one ms cannot be ordered); ``t`` inside the window
 -> the snapshot may or may not include it: if it agrees with what is held it is taken,
 else the balance is AMBIGUOUS and the core takes the account again; ``t`` after both ->
 the event wins.
@@ -15,6 +15,8 @@ the event wins.
 same asset: it is applied provisionally when it is newer than the window and the asset's
 last absolute time, and only once (by clear time and amount); the next absolute value
 supersedes it. A delta inside the window is not applied: its absolute follow-up decides.
+A ``USER_LIABILITY_CHANGE`` is a delta of borrowed/interest with no absolute follow-up: inside
+the window it makes the balance ambiguous, after it it is applied once (``liability_change``).
 """
 
 from dataclasses import dataclass, field, replace
@@ -28,20 +30,29 @@ from binance_spot.models.outbound_account_position import OutboundAccountPositio
 from binance_spot.models.user_liability_change import UserLiabilityChange
 from binance_spot.stream.event import Event
 
-__all__ = ["BALANCE_EVENTS", "Balances", "changed_assets", "diff", "liability_totals"]
+__all__ = ["BALANCE_EVENTS", "Balances", "changed_assets", "diff", "liability_change"]
 
 BALANCE_EVENTS = (OutboundAccountPosition, BalanceUpdate, UserLiabilityChange)
 _ZERO = Decimal(0)
+#: Liability changes remembered per asset between snapshots (to apply each once).
+MAX_MARKS = 1000
 
 
-def liability_totals(event: UserLiabilityChange) -> tuple[Decimal, Decimal]:
-    """(borrowed, interest) after a ``USER_LIABILITY_CHANGE``.
+def liability_change(event: UserLiabilityChange) -> tuple[Decimal, Decimal]:
+    """How much ``borrowed`` and ``interest`` move by a ``USER_LIABILITY_CHANGE``.
 
-    UNCERTAIN: Binance does not say whether ``p`` and ``i`` are the new totals or the
-    change. They are read here as the new totals (so a duplicate is harmless); if that
-    proves wrong, this is the one place to change.
+    UNCERTAIN: Binance calls ``p`` and ``i`` the "Principle Quantity" and "Interest Quantity"
+    of a borrow, repayment or interest calculation, and its portfolio-margin analogue carries
+    the total apart (``l``); so they are read as the AMOUNTS of this change: BORROW adds ``p``
+    and ``i``, REPAY subtracts them, any other type (interest) adds ``i``. If that proves
+    wrong, this is the one place to change.
     """
-    return event.principal, event.interest
+    kind = (event.liability_type or "").upper()
+    if kind == "BORROW":
+        return event.principal, event.interest
+    if kind == "REPAY":
+        return -event.principal, -event.interest
+    return _ZERO, event.interest
 
 
 @dataclass
@@ -50,6 +61,7 @@ class _Asset:
     time: int
     liability_time: int
     deltas: set[tuple[int, Decimal]] = field(default_factory=set)
+    liabilities: set[tuple[int, Decimal, Decimal]] = field(default_factory=set)
 
 
 class Balances:
@@ -75,8 +87,7 @@ class Balances:
         elif isinstance(event, BalanceUpdate):
             results = [self._delta(event)]
         elif isinstance(event, UserLiabilityChange) and event.event_time is not None:
-            borrowed, interest = liability_totals(event)
-            results = [self._absolute(event.asset, event.event_time, event, borrowed=borrowed, interest=interest)]
+            results = [self._liability(event, event.event_time)]
         else:
             return [], False
         return [c for c, _ in results if c is not None], any(ambiguous for _, ambiguous in results)
@@ -96,21 +107,34 @@ class Balances:
 
     def _absolute(self, name: str, time: int, event: Event, **values: Decimal) -> tuple[BalanceChange | None, bool]:
         asset = self._asset(name)
-        liability = "borrowed" in values
-        verdict = self._judge(time, asset.liability_time if liability else asset.time)
-        if verdict == "old":
-            return None, False
+        verdict = self._judge(time, asset.time)
         agrees = all(getattr(asset.value, k) == v for k, v in values.items())
+        if verdict == "old":  # same time, other values: two changes in one ms cannot be ordered
+            return None, time == asset.time and not agrees
         if verdict == "inside" and not agrees:
             return None, True
-        if liability:
-            asset.liability_time = time
-        else:
-            asset.time = time
-            asset.deltas = {d for d in asset.deltas if d[0] > time}
+        asset.time = time
+        asset.deltas = {d for d in asset.deltas if d[0] > time}
         if agrees:  # nothing moves: a snapshot's netAsset stays the latest word
             return None, False
-        return self._set(asset, event, values, {"liabilities_from": "stream"} if liability else {}), False
+        return self._set(asset, event, values, {}), False
+
+    def _liability(self, event: UserLiabilityChange, time: int) -> tuple[BalanceChange | None, bool]:
+        """A liability delta: the snapshot window decides it like an absolute value (inside it
+        the snapshot may or may not hold it: ambiguous), and it is applied once."""
+        asset = self._asset(event.asset)
+        borrowed, interest = liability_change(event)
+        mark = (time, borrowed, interest)
+        verdict = self._judge(time, asset.liability_time)
+        if verdict == "old" or mark in asset.liabilities:
+            return None, False
+        if verdict == "inside":
+            return None, True
+        asset.liabilities.add(mark)
+        if len(asset.liabilities) > MAX_MARKS:
+            asset.liabilities.discard(min(asset.liabilities))
+        values = {"borrowed": asset.value.borrowed + borrowed, "interest": asset.value.interest + interest}
+        return self._set(asset, event, values, {"liabilities_from": "stream"}), False
 
     def _delta(self, event: BalanceUpdate) -> tuple[BalanceChange | None, bool]:
         asset = self._asset(event.asset)

@@ -49,7 +49,7 @@ class AccountCore:
         skew_ms: int = 1000,
         floor: float = 0.2,
         resync_floor: float = 1.0,
-        budget: int = 3000,
+        budget: int = 6000,
         open_orders_all_weight: int = 4000,
         margin_ms: int = 60_000,
         trades_limit: int = 1000,

@@ -225,8 +225,9 @@ class Book:
                              f"{text(balance.free)} free")  # fmt: skip
         balance.free += delta
         balance.borrowed += delta
+        # p and i are the amounts of this change (no interest moves by a borrow or a repayment)
         liability = {"e": "USER_LIABILITY_CHANGE", "E": now, "a": asset, "t": "BORROW" if delta > 0 else "REPAY",
-                     "p": text(balance.borrowed), "i": text(balance.interest)}  # fmt: skip
+                     "p": text(abs(delta)), "i": "0"}  # fmt: skip
         return [self._balance_update(asset, delta, now), self._position(now, asset)], liability
 
     def set(self, asset: str, values: dict[str, Decimal], now: int) -> list[Event]:

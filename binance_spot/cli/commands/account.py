@@ -1,4 +1,6 @@
-"""``account``: a margin account's balances and open orders, one line each (what REST says now)."""
+"""``account``: a margin account's balances and open orders, one line each (what REST says now);
+``--watch`` follows it live (``cli/live_account``: resyncs and what they found), ``--demo`` shows
+a fill missed while the connection was cut and found by the resync."""
 
 import argparse
 import os
@@ -19,11 +21,21 @@ def register(commands: Commands) -> None:
     parser.add_argument(
         "--isolated", type=text, metavar="SYMBOL", help="isolated margin account of SYMBOL (default: cross margin)"
     )
+    parser.add_argument("--symbols", metavar="SYMBOL", type=text, nargs="+", help="with --watch: the symbols you trade")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--watch", action="store_true", help="follow the account live until Ctrl-C (the account view)")
+    mode.add_argument("--demo", action="store_true", help="on a local Binance: a fill missed while cut, then found")
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
+    from binance_spot.cli import live_account
+
+    if args.demo:
+        return live_account.demo(out)
     if not os.environ.get("BINANCE_SECRET_KEY"):
         raise UsageError("account needs BINANCE_SECRET_KEY: the margin account calls are signed (USER_DATA)")
+    if args.watch:
+        return live_account.watch(args, out)
     from binance_spot import MarginAccountApi
 
     with connect(args) as client:
