@@ -53,7 +53,9 @@ _keys = iter(KEYS)
 def server() -> BinanceServer:
     global _server
     if _server is None:
-        _server = BinanceServer(api_keys=KEYS, secret_keys={k: SECRET for k in KEYS}, clock=time.time).start()
+        _server = BinanceServer(
+            api_keys=KEYS, secret_keys={k: SECRET for k in KEYS}, clock=time.time, min_token_validity_ms=1
+        ).start()
     return _server
 
 
