@@ -33,8 +33,11 @@ CLIENTS = ("raw websockets + json.loads", "MarginUserDataStream")
 
 def serve(control: Connection) -> None:
     """The server process: push events when told to, timestamped with monotonic_ns."""
-    from binance_spot.testing import BinanceServer
+    from binance_spot.testing import BinanceServer, websocket
 
+    # A burst is queued faster than any client reads it; the server drops a reader more than
+    # MAX_OUTBOX behind (a rule for tests of slow readers, not for this measurement).
+    websocket.MAX_OUTBOX = 256 << 20
     with BinanceServer() as server:
         control.send(server.url)
         while True:
