@@ -16,10 +16,11 @@ from binance_spot.models import _events
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 SPANS = [span for doc in DOCS for span in re.findall(r"`([^`\n]+)`", doc.read_text(encoding="utf-8"))]
-#: Upper-case names of the docs that are not ours: environment variables, the standard library's.
-#: Environment variables, Binance's event names and the standard library's constants: not names of ours.
+#: Upper-case names of the docs that are not ours: environment variables, Binance's event names,
+#: the standard library's constants.
 NOT_OURS = {"BINANCE_API_KEY", "BINANCE_HOST", "BINANCE_SECRET_KEY", "BINANCE_WS_URL", "BINANCE_RISK_URL",
-            "MARGIN_LEVEL_STATUS_CHANGE", "USER_LIABILITY_CHANGE", "RUSAGE_SELF", "TYPE_CHECKING"}  # fmt: skip
+            "HYPOTHESIS_PROFILE", "MARGIN_LEVEL_STATUS_CHANGE", "USER_LIABILITY_CHANGE", "RUSAGE_SELF",
+            "TYPE_CHECKING"}  # fmt: skip
 PUBLIC = (binance_spot, binance_spot.manager, binance_spot.stream, binance_spot.testing)
 
 
