@@ -8,8 +8,9 @@ open order), every fill must have been reported exactly once (live or in a resyn
 no planned reconnect may produce a gap.
 
 One server per module; each example gets a fresh API key (its own empty account): that is the
-reset. ``HYPOTHESIS_PROFILE=ci`` runs 200 examples per driver (``.ci/run`` runs the sync one so:
-the asyncio one fails now and then at that size, see issue 18); the default a few.
+reset. ``HYPOTHESIS_PROFILE=ci`` runs 200 examples per driver; at that size both fail now and
+then (server-wide token faults of one example's ``terminate`` reach the next; see issue 18), so
+``.ci/run`` runs them at the default size, a few examples.
 """
 
 import asyncio
