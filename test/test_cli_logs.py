@@ -57,7 +57,7 @@ def test_a_logged_traceback_is_one_line_or_nothing_under_json(options: list[str]
     assert "Traceback" not in done.stderr
     subscribed = "binance-spot: subscribed (cross margin); waiting for events, Ctrl-C stops"
     expected = [] if options else [subscribed, "binance-spot: warning: keepalive ping failed"]
-    assert done.stderr.splitlines() == expected
+    assert sorted(done.stderr.splitlines()) == sorted(expected)  # the ping may fail before the line
 
 
 @pytest.fixture
