@@ -328,7 +328,7 @@ class Pool(Schedule):
             state.sent_on = None
         if state.id not in self.accounts:
             return
-        lives_elsewhere = state.home is not None and state.home != conn.ident and state.home in state.subs
+        lives_elsewhere = bool(state.subs)  # another subscription still works (it moves, or moved)
         if was_live and not lives_elsewhere and state.gap is None:
             state.gap = (reason, int(wall * 1000))
         if state.home == conn.ident:
