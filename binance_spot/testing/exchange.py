@@ -138,12 +138,23 @@ class Exchange:
             account = self._accounts.setdefault(api_key, Account())
             return action(account.book(scope, self.ids))
 
-    def token_owner(self, token: str) -> Owner | None:
-        """Whose subscriptions a listen token opens: its account's key and isolated symbol."""
+    def issue_token(self, api_key: str, scope: str | None, validity_ms: int) -> str:
+        """A listen token of ``api_key``'s cross account (or its isolated ``scope``), as the REST
+        endpoint would issue it, for tests that need many without a request each."""
+        self.admit(api_key)
+        if scope is not None and scope not in self.pairs:
+            raise ValueError(f"isolated symbol {scope!r} is not one of the pairs {sorted(self.pairs)}")
+        with self._lock:
+            account = self._accounts.setdefault(api_key, Account())
+            return account.issue_token(validity_ms, self.clock(), scope)[0]
+
+    def token_grant(self, token: str) -> tuple[Owner, int] | None:
+        """What a listen token opens: its account's key and isolated symbol, and its
+        ``expirationTime`` (ms); None if it was never issued here."""
         with self._lock:
             for api_key, account in self._accounts.items():
-                if token in account.token_scopes:
-                    return api_key, account.token_scopes[token]
+                if token in account.tokens:
+                    return (api_key, account.token_scopes[token]), account.tokens[token]
             return None
 
     def risk_keys_of(self, api_key: str) -> list[str]:

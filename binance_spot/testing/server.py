@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
-from binance_spot.testing.account_streams import AccountHub
 from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS
 from binance_spot.testing.admin import Admin
 from binance_spot.testing.endpoints import MIN_TOKEN_VALIDITY_MS, RestApi
@@ -22,7 +21,8 @@ from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.faults import Fault, Faults
 from binance_spot.testing.handler import HttpServer, Site
 from binance_spot.testing.records import LOG_BYTES, REQUEST_LOG_SIZE, AccessLog, Recorded, RequestLog
-from binance_spot.testing.streams import StreamMessage
+from binance_spot.testing.replies import ApiError
+from binance_spot.testing.streams import StreamHub, StreamMessage
 from binance_spot.testing.trading import ExchangeAccount, Trading
 
 __all__ = ["BinanceServer"]
@@ -77,7 +77,7 @@ class BinanceServer:
             )
         self._rest = RestApi(self._exchange, retired, min_token_validity_ms)
         self._faults = Faults()
-        self._streams = AccountHub(self._exchange, log_bytes)
+        self._streams = StreamHub(self._exchange, log_bytes)
         self._trading = Trading(self._exchange, self._streams)
         self._log = RequestLog(request_log_size, log_bytes)
         access = AccessLog(access_log)
@@ -194,6 +194,18 @@ class BinanceServer:
         expiration = self._exchange.token_expiry(token)
         return expiration is not None and self._exchange.clock() * 1000 < expiration
 
+    def listen_token(self, api_key: str, isolated: str | None = None, validity_ms: int = MAX_TOKEN_VALIDITY_MS) -> str:
+        """A listen token of ``api_key``'s cross account (or its ``isolated`` symbol's), as
+        ``POST /sapi/v1/userListenToken`` issues it but without a request: a test subscribes a
+        thousand accounts without a thousand round trips. A key the server refuses, an unknown
+        symbol or a validity out of range raise ``ValueError``."""
+        if not (isinstance(validity_ms, int) and 1 <= validity_ms <= MAX_TOKEN_VALIDITY_MS):
+            raise ValueError(f"validity_ms must be 1 to {MAX_TOKEN_VALIDITY_MS}, got {validity_ms!r}")
+        try:
+            return self._exchange.issue_token(api_key, isolated, validity_ms)
+        except ApiError as refused:
+            raise ValueError(f"the server refuses this API key: {refused.msg}") from None
+
     def expire(self, listen_key: str) -> None:
         """Make one listen key (margin or risk) expire now, as if its hour had passed."""
         if not self._exchange.expire(listen_key):
@@ -234,12 +246,14 @@ class BinanceServer:
         subscription (or only to those of ``api_key``'s cross account, or of its ``isolated``
         symbol), wrapped as Binance does; returns how many subscriptions it reached."""
         if api_key is None:
-            return self._streams.push(event, None, risk=False)
+            if isolated is not None:
+                raise ValueError("isolated= names an account of an api_key: pass api_key= too")
+            return self._streams.push(event)
         return self._trading.send((api_key, isolated), [event])
 
     def push_risk_event(self, event: dict[str, Any], listen_key: str | None = None) -> int:
         """Send a risk-stream event to the connections of ``listen_key`` (default: all)."""
-        return self._streams.push(event, listen_key, risk=True)
+        return self._streams.push_risk(event, listen_key)
 
     def shutdown_streams(self) -> int:
         """Announce ``serverShutdown`` on every WebSocket API connection (they stay open)."""
@@ -299,6 +313,12 @@ class BinanceServer:
     def stream_subscriptions(self) -> dict[int, list[int]]:
         """Active listen-token subscription ids by connection number."""
         return self._streams.subscriptions()
+
+    @property
+    def stream_subscribers(self) -> dict[int, dict[int, tuple[str, str | None]]]:
+        """Whose each active subscription is, by connection number and subscription id: the
+        (API key, isolated symbol or None) of the token it was opened with."""
+        return self._streams.subscribers()
 
 
 def _positive(name: str, seconds: float) -> float:

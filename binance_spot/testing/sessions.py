@@ -3,22 +3,38 @@
 A ``Session`` answers the WebSocket API's requests (``userDataStream.subscribe.listenToken``,
 ``userDataStream.unsubscribe``, ``session.subscriptions``) and expires what it holds; it
 neither reads nor writes the socket, so ``StreamHub`` keeps the I/O and the locking.
+
+Each subscription belongs to the account (API key and isolated symbol) of the token it was
+opened with: one connection carries many accounts, one subscription each, and a subscribe
+with another token of an account already subscribed renews that account's subscription.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from binance_spot.testing.exchange import Owner
 from binance_spot.testing.websocket import WebSocketConnection
 
-__all__ = ["Session", "error"]
+__all__ = ["Grant", "Session", "Subscription", "error"]
 
 Reply = dict[str, Any]
+#: What a listen token opens: its account, and its expirationTime (ms).
+Grant = tuple[Owner, int]
 
 
 def error(ident: Any, status: int, code: int, msg: str) -> Reply:
     """A WebSocket API error answer."""
     return {"id": ident, "status": status, "error": {"code": code, "msg": msg}}
+
+
+@dataclass
+class Subscription:
+    """One account's subscription on a connection: whose it is, and when its token expires (ms)."""
+
+    owner: Owner
+    expiry: int
+    token: str
 
 
 @dataclass(eq=False)
@@ -30,7 +46,8 @@ class Session:
     path: str
     opened: float  # time.monotonic()
     listen_key: str | None = None  # a risk-stream connection's key; None on the WebSocket API
-    subscriptions: dict[int, int] = field(default_factory=dict)  # id -> token expiry (ms)
+    subscriptions: dict[int, Subscription] = field(default_factory=dict)  # by subscription id
+    by_owner: dict[Owner, int] = field(default_factory=dict)  # the one subscription id of each account
     ids_used: int = 0
     pinged_at: float | None = None  # time.monotonic() of the ping not answered yet
 
@@ -46,20 +63,26 @@ class Session:
             return "ping"
         return None
 
+    def sids_of(self, owner: Owner | None) -> list[int]:
+        """The subscription ids an event of ``owner`` goes to (None: every subscription)."""
+        if owner is None:
+            return list(self.subscriptions)
+        sid = self.by_owner.get(owner)
+        return [] if sid is None else [sid]
+
     def answer(
-        self, message: dict[str, Any], token_expiry: Callable[[str], int | None], now_ms: int, id_limit: int
+        self, message: dict[str, Any], grant: Callable[[str], Grant | None], now_ms: int, id_limit: int
     ) -> tuple[Reply, list[int]]:
         """The answer to one request (``message["method"]`` is a str), and the subscriptions it ended."""
         ident, params = message.get("id"), message.get("params")
         params = params if isinstance(params, dict) else {}
         method = message["method"]
         if method == "userDataStream.subscribe.listenToken":
-            return self._subscribe(ident, params, token_expiry, now_ms, id_limit), []
+            return self._subscribe(ident, params, grant, now_ms, id_limit), []
         if method == "userDataStream.unsubscribe":
             wanted = params.get("subscriptionId")
             ended = [sid for sid in self.subscriptions if wanted is None or sid == wanted]
-            for sid in ended:
-                del self.subscriptions[sid]
+            self._end(ended)
             return {"id": ident, "status": 200, "result": {}}, ended
         if method == "session.subscriptions":
             result = [{"subscriptionId": sid} for sid in self.subscriptions]
@@ -67,25 +90,28 @@ class Session:
         return error(ident, 400, -1000, f"Unknown method {method!r}."), []
 
     def _subscribe(
-        self, ident: Any, params: dict[str, Any], token_expiry: Callable[[str], int | None], now_ms: int, id_limit: int
+        self, ident: Any, params: dict[str, Any], grant: Callable[[str], Grant | None], now_ms: int, id_limit: int
     ) -> Reply:
         token = params.get("listenToken")
-        expiry = token_expiry(token) if isinstance(token, str) else None
-        if expiry is None or expiry <= now_ms:
+        granted = grant(token) if isinstance(token, str) else None
+        if granted is None or granted[1] <= now_ms:
             return error(ident, 400, -1209, "Invalid listenToken.")
-        if self.subscriptions:  # the same account again: extend the active subscription
-            sid = next(iter(self.subscriptions))
-        elif self.ids_used >= id_limit:
-            return error(ident, 400, -2042, "Maximum subscription ID reached for this connection.")
-        else:
-            self.ids_used += 1
-            sid = self.ids_used - 1
-        self.subscriptions[sid] = expiry
+        owner, expiry = granted
+        sid = self.by_owner.get(owner)
+        if sid is None:  # a new account on this connection
+            if self.ids_used >= id_limit:
+                return error(ident, 400, -2042, "Maximum subscription ID reached for this connection.")
+            sid, self.ids_used = self.ids_used, self.ids_used + 1
+            self.by_owner[owner] = sid
+        self.subscriptions[sid] = Subscription(owner, expiry, str(token))  # a renewal extends it
         return {"id": ident, "status": 200, "result": {"subscriptionId": sid, "expirationTime": expiry * 1000}}
 
     def expire(self, now_ms: int) -> list[int]:
         """End the subscriptions whose token has expired; their ids."""
-        ended = [sid for sid, expiry in self.subscriptions.items() if expiry <= now_ms]
-        for sid in ended:
-            del self.subscriptions[sid]
+        ended = [sid for sid, held in self.subscriptions.items() if held.expiry <= now_ms]
+        self._end(ended)
         return ended
+
+    def _end(self, sids: list[int]) -> None:
+        for sid in sids:
+            del self.by_owner[self.subscriptions.pop(sid).owner]

@@ -13,11 +13,12 @@ speaks the protocol).
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from binance_spot.testing.exchange import Exchange
+from binance_spot.testing.exchange import Exchange, Owner
 from binance_spot.testing.records import LOG_BYTES, BoundedLog
 from binance_spot.testing.sessions import Session, error
 from binance_spot.testing.websocket import WebSocketClosed, WebSocketConnection, accept_key
@@ -136,7 +137,7 @@ class StreamHub:
         if not isinstance(message, dict) or not isinstance(message.get("method"), str):
             return client.ws.send(json.dumps(error(None, 400, -1000, "Malformed request.")))
         with self._lock:
-            reply, ended = client.answer(message, self._exchange.token_expiry, self.now_ms(), self.id_limit)
+            reply, ended = client.answer(message, self._exchange.token_grant, self.now_ms(), self.id_limit)
             client.ws.send(json.dumps(reply))
             for sid in ended:
                 self._terminate(client, sid)
@@ -148,19 +149,35 @@ class StreamHub:
         except WebSocketClosed:
             pass
 
-    def push(self, payload: dict[str, Any], listen_key: str | None, risk: bool) -> int:
-        """Send an event to every matching connection; the number of deliveries."""
+    def push(self, payload: dict[str, Any], owner: Owner | None = None) -> int:
+        """Send a user-data event to the live subscriptions of ``owner`` (None: every one), on
+        whatever connections they are; the number of deliveries."""
+        frame = json.dumps(payload, separators=(",", ":"))
+
+        def frames(client: Session) -> list[str]:
+            if client.listen_key is not None:
+                return []
+            return [f'{{"subscriptionId":{sid},"event":{frame}}}' for sid in client.sids_of(owner)]
+
+        return self._deliver(frames)
+
+    def push_risk(self, payload: dict[str, Any], listen_key: str | None = None) -> int:
+        """Send a risk-stream event to the connections of ``listen_key`` (None: every one)."""
+        frame = json.dumps(payload, separators=(",", ":"))
+
+        def frames(client: Session) -> list[str]:
+            matches = client.listen_key is not None and listen_key in (None, client.listen_key)
+            return [frame] if matches else []
+
+        return self._deliver(frames)
+
+    def _deliver(self, frames_of: Callable[[Session], list[str]]) -> int:
+        """Send each connection the frames ``frames_of`` gives it; how many were queued."""
         sent = 0
         with self._lock:
             for client in self._clients:
-                if risk and client.listen_key is not None and listen_key in (None, client.listen_key):
-                    frames = [json.dumps(payload, separators=(",", ":"))]
-                elif not risk and client.listen_key is None:
-                    frames = [
-                        json.dumps({"subscriptionId": sid, "event": payload}, separators=(",", ":"))
-                        for sid in client.subscriptions
-                    ]
-                else:
+                frames = frames_of(client)
+                if not frames:
                     continue
                 try:
                     client.ws.send_many(frames)
@@ -205,6 +222,15 @@ class StreamHub:
         """Active listen-token subscription ids by connection number."""
         with self._lock:
             return {c.ident: list(c.subscriptions) for c in self._clients if c.listen_key is None}
+
+    def subscribers(self) -> dict[int, dict[int, Owner]]:
+        """Whose each active subscription is (API key, isolated symbol), by connection number and id."""
+        with self._lock:
+            return {
+                c.ident: {sid: held.owner for sid, held in c.subscriptions.items()}
+                for c in self._clients
+                if c.listen_key is None
+            }
 
     def _tick(self, stopped: threading.Event) -> None:
         """Expire subscriptions and risk keys, end connections past their lifetime; end with the last one."""

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from binance_spot.testing.account_streams import AccountHub
 from binance_spot.testing.exchange import Exchange, Owner
 from binance_spot.testing.margin import Book, Event, Order, amount
+from binance_spot.testing.streams import StreamHub
 
 __all__ = ["ExchangeAccount", "Trading"]
 
@@ -26,7 +26,7 @@ _CLIENT_ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,36}")
 class Trading:
     """Applies changes to the books and sends their events, one change at a time."""
 
-    def __init__(self, exchange: Exchange, hub: AccountHub) -> None:
+    def __init__(self, exchange: Exchange, hub: StreamHub) -> None:
         self.exchange = exchange
         self.hub = hub
         self._lock = threading.Lock()
@@ -49,9 +49,9 @@ class Trading:
             if event["e"] == "USER_LIABILITY_CHANGE":
                 if owner[1] is None:
                     for key in self.exchange.risk_keys_of(owner[0]):
-                        sent += self.hub.push(event, key, risk=True)
+                        sent += self.hub.push_risk(event, key)
             else:
-                sent += self.hub.push_to(event, owner)
+                sent += self.hub.push(event, owner)
         return sent
 
 
