@@ -19,20 +19,26 @@ from binance_spot.stream.errors import (
 from binance_spot.stream.event import Event, EventFieldError, Gap, UnknownEvent, parse_event
 
 if TYPE_CHECKING:
+    from binance_spot.stream._many import AsyncMarginAccountsStream, MarginAccountsStream
     from binance_spot.stream._margin import (
         AsyncMarginRiskStream,
         AsyncMarginUserDataStream,
         MarginRiskStream,
         MarginUserDataStream,
     )
+    from binance_spot.stream._pool_state import AccountEvent, AccountFailed
 
 __all__ = [
+    "AccountEvent",
+    "AccountFailed",
+    "AsyncMarginAccountsStream",
     "AsyncMarginRiskStream",
     "AsyncMarginUserDataStream",
     "Event",
     "EventFieldError",
     "Gap",
     "InvalidListenToken",
+    "MarginAccountsStream",
     "MarginRiskStream",
     "MarginUserDataStream",
     "StreamClosed",
@@ -46,6 +52,10 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "AccountEvent": "binance_spot.stream._pool_state",
+        "AccountFailed": "binance_spot.stream._pool_state",
+        "AsyncMarginAccountsStream": "binance_spot.stream._many",
+        "MarginAccountsStream": "binance_spot.stream._many",
         "AsyncMarginRiskStream": "binance_spot.stream._margin",
         "AsyncMarginUserDataStream": "binance_spot.stream._margin",
         "MarginRiskStream": "binance_spot.stream._margin",

@@ -1,0 +1,121 @@
+"""What the sync and asyncio many-accounts streams share: their validated settings, the pool
+they drive, and each account's token calls (``TokenSource``, the single stream's)."""
+
+import logging
+import random
+import time
+from collections.abc import Hashable
+from typing import Any
+
+from binance_spot.settings import seconds
+from binance_spot.stream._core import PRODUCTION_API
+from binance_spot.stream._pool import Pool
+from binance_spot.stream._pool_state import AccountFailed
+from binance_spot.stream._protocol import Credential
+from binance_spot.stream._reconnect import Reconnector
+from binance_spot.stream._sources import (
+    MAX_QUEUE,
+    MIN_CONNECTION_AGE,
+    WS_URL_ENVIRONMENT,
+    TokenSource,
+    describe,
+    fatal,
+    retry_after,
+    websocket_url,
+)
+from binance_spot.stream._weights import WeightBudget
+
+__all__ = ["Accounts", "ManySettings"]
+
+logger = logging.getLogger("binance_spot.stream")
+
+#: Token calls running at once (each is one REST request); the weight budget paces them anyway.
+TOKEN_WORKERS = 8
+
+
+class ManySettings:
+    """The knobs of a many-accounts stream (see ``MarginAccountsStream``), checked before any byte is sent."""
+
+    def __init__(
+        self,
+        *,
+        per_connection: int,
+        weight_per_minute: int,
+        token_validity: float,
+        renew_before: float,
+        max_queue: int,
+        backoff: tuple[float, float],
+        max_connection_age: float,
+        open_timeout: float,
+        ws_url: str | None,
+    ) -> None:
+        if type(max_queue) is not int or not 2 <= max_queue <= MAX_QUEUE:
+            raise ValueError(f"max_queue must be an integer in [2, {MAX_QUEUE}], got {max_queue!r}")
+        self.max_queue = max_queue
+        self.token_validity = seconds("token_validity", token_validity, least=0.001, most=86400.0)
+        self.renew_before = seconds("renew_before", renew_before)
+        self.open_timeout = seconds("open_timeout", open_timeout, most=3600.0)
+        age = seconds("max_connection_age", max_connection_age, least=MIN_CONNECTION_AGE, most=24 * 3600.0)
+        if not isinstance(backoff, (tuple, list)) or len(backoff) != 2:
+            raise ValueError(f"backoff must be (first, cap) seconds, got {backoff!r}")
+        self.backoff = (seconds("backoff first", backoff[0]), seconds("backoff cap", backoff[1]))
+        Reconnector(self.backoff, random.random)  # validates first <= cap <= 3600
+        self.url = websocket_url("ws_url", ws_url, WS_URL_ENVIRONMENT, lambda: PRODUCTION_API)
+        self.pool = Pool(
+            per_connection=per_connection,
+            budget=WeightBudget(weight_per_minute),
+            max_age=age,
+            renew_before=self.renew_before,
+            backoff=self.backoff,
+        )
+
+
+class Accounts:
+    """The accounts' token sources beside the pool; callers hold their driver's lock."""
+
+    def __init__(self, settings: ManySettings) -> None:
+        self.settings, self.pool = settings, settings.pool
+        self.sources: dict[Hashable, TokenSource] = {}
+
+    def add(self, account: Hashable, api_client: Any, symbol: str | None) -> None:
+        if account in self.sources:
+            raise ValueError(f"account {account!r} is already followed")
+        settings = self.settings
+        source = TokenSource(api_client, symbol, settings.token_validity, settings.renew_before)
+        self.pool.add(account, time.monotonic())
+        self.sources[account] = source
+
+    def remove(self, account: Hashable) -> None:
+        self.pool.remove(account, time.monotonic())
+        del self.sources[account]
+
+    def token(self, account: Hashable) -> tuple[Hashable, Credential | BaseException]:
+        """Make ``account``'s next token (on a worker, without the lock): its result or error."""
+        source = self.sources.get(account)
+        if source is None:
+            return account, KeyError(account)
+        try:
+            return account, source()
+        except Exception as exc:
+            return account, exc
+
+    def settle(self, account: Hashable, result: Credential | BaseException) -> None:
+        """Hand a token call's outcome to the pool (with the lock held)."""
+        now = time.monotonic()
+        if account not in self.sources:  # removed meanwhile: the pool only counts the call back
+            self.pool.token_failed(account, KeyError(account), False, 0.0, now)
+            return
+        if isinstance(result, Credential):
+            self.pool.token_ready(account, result, now)
+            return
+        if not fatal(result):
+            logger.warning("account %r: creating a listen token failed, will retry: %s", account, describe(result))
+        self.pool.token_failed(account, result, fatal(result), retry_after(result), now)
+
+    def take(self) -> list[Any]:
+        """The pool's items for the consumer; a failed account's source is dropped with it."""
+        items, self.pool.items = self.pool.items, []
+        for item in items:
+            if type(item) is AccountFailed:
+                self.sources.pop(item.account, None)
+        return items

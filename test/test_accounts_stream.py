@@ -1,0 +1,195 @@
+"""Many accounts on few connections, over real sockets against the local server: packing,
+routing of every event to its own account, gaps per connection, a revoked account alone,
+the weight budget as the server received it, accounts added and removed while events flow.
+"""
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import binance_spot
+from binance_spot.stream import AccountEvent, AccountFailed, AsyncMarginAccountsStream, Gap, MarginAccountsStream
+from binance_spot.testing import BinanceServer
+
+SUBSCRIBE = "userDataStream.subscribe.listenToken"
+FAST = {"weight_per_minute": 10**6}  # the budget is tested on its own below
+
+
+def key(n: int) -> str:
+    return f"acct{n:05d}key"
+
+
+def clients(server: BinanceServer, n: int, start: int = 0) -> list[binance_spot.ApiClient]:
+    """A client per account (its own key), all on one transport: one pool of HTTP connections,
+    not a thousand idle ones (as docs/Accounts-many.md advises)."""
+    from binance_spot._urllib3 import Urllib3Transport
+
+    def config(api_key: str) -> binance_spot.Configuration:
+        return binance_spot.Configuration(host=server.url, api_key={"X-MBX-APIKEY": api_key})
+
+    shared = Urllib3Transport(config("shared"))
+    return [binance_spot.ApiClient(config(key(i)), transport=shared) for i in range(start, start + n)]
+
+
+def ws_url(server: BinanceServer) -> str:
+    return server.url.replace("http://", "ws://", 1) + "/ws-api/v3"
+
+
+@pytest.fixture
+def opened() -> Iterator[list[Any]]:
+    """The streams a test starts, closed after it."""
+    streams: list[Any] = []
+    yield streams
+    for stream in streams:
+        stream.close()
+
+
+def follow(server: BinanceServer, opened: list[Any], n: int, **options: Any) -> MarginAccountsStream:
+    stream = MarginAccountsStream(ws_url(server), **{**FAST, **options})
+    opened.append(stream)
+    for i, api_client in enumerate(clients(server, n)):
+        stream.add(i, api_client)
+    return stream.start()
+
+
+def subscribed(server: BinanceServer) -> dict[int, set[str]]:
+    """The accounts (API keys) with an active subscription, by connection."""
+    return {c: {owner for owner, _ in subs.values()} for c, subs in server.stream_subscribers.items() if subs}
+
+
+def collect(stream: MarginAccountsStream, until: Callable[[list[Any]], bool], timeout: float = 10.0) -> list[Any]:
+    items: list[Any] = []
+    deadline = time.monotonic() + timeout
+    while not until(items):
+        items.append(stream.get(timeout=max(0.01, deadline - time.monotonic())))
+    return items
+
+
+def test_a_thousand_accounts_on_one_connection_each_get_exactly_their_events(
+    server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    stream = follow(server, opened, 1000)
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 1000, timeout=20)
+    assert len(subscribed(server)) == 1 == server.stream_connections_opened
+    for i in range(1000):
+        assert server.push_event({"e": "balanceUpdate", "E": i, "a": "BTC", "d": "1", "T": i}, api_key=key(i)) == 1
+    items = collect(stream, lambda got: len(got) == 1000)
+    assert Counter((item.account, item.event.raw["E"]) for item in items) == Counter((i, i) for i in range(1000))
+    with pytest.raises(TimeoutError):
+        stream.get(timeout=0.05)  # nothing twice
+
+
+def test_the_1001st_account_opens_a_second_connection(
+    server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    stream = follow(server, opened, 1000)
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 1000, timeout=20)
+    stream.add(1000, clients(server, 1, 1000)[0])
+    wait_for(lambda: sorted(map(len, subscribed(server).values())) == [1, 1000])
+    assert server.stream_connections_opened == 2
+
+
+def test_a_drop_reports_a_gap_for_exactly_the_accounts_on_that_connection(
+    server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    stream = follow(server, opened, 10, per_connection=4)
+    wait_for(lambda: sorted(map(len, subscribed(server).values())) == [2, 4, 4])
+    on = subscribed(server)
+    dropped = sorted(on)[0]
+    _drop_one(server, dropped)
+    items = collect(stream, lambda got: len(got) == len(on[dropped]))
+    assert all(type(item) is AccountEvent and type(item.event) is Gap for item in items)
+    assert {key(item.account) for item in items} == on[dropped]
+    with pytest.raises(TimeoutError):
+        stream.get(timeout=0.2)  # the others: nothing
+
+
+def _drop_one(server: BinanceServer, connection: int) -> None:
+    """Cut one connection of several (the server's public ``drop_streams`` cuts them all)."""
+    (client,) = [c for c in server._streams._snapshot() if c.ident == connection]
+    client.ws.drop()
+
+
+@pytest.mark.parametrize("server_options", [{"api_keys": [key(i) for i in range(5)]}])
+def test_one_revoked_account_fails_alone(
+    server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    stream = MarginAccountsStream(ws_url(server), **FAST)
+    opened.append(stream)
+    good = clients(server, 5)
+    bad = binance_spot.ApiClient(binance_spot.Configuration(host=server.url, api_key={"X-MBX-APIKEY": "revoked0key"}))
+    for i, api_client in enumerate(good):
+        stream.add(i, api_client)
+    stream.add("revoked", bad)
+    stream.start()
+    (failed,) = collect(stream, lambda got: len(got) == 1)
+    assert type(failed) is AccountFailed and failed.account == "revoked"
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 5)
+    assert "revoked" not in stream.accounts
+    server.push_event({"e": "balanceUpdate", "E": 7, "a": "BTC", "d": "1", "T": 7}, api_key=key(3))
+    (item,) = collect(stream, lambda got: len(got) == 1)
+    assert item.account == 3 and item.event.event_time == 7
+
+
+def test_accounts_added_and_removed_while_events_flow(
+    server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    stream = follow(server, opened, 20)
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 20)
+    for i in range(10):
+        stream.remove(i)
+    for i, api_client in enumerate(clients(server, 10, 20), start=20):
+        stream.add(i, api_client)
+    for seq in range(30):
+        server.push_event({"e": "balanceUpdate", "E": seq, "a": "BTC", "d": "1", "T": seq}, api_key=key(seq))
+    wait_for(lambda: set().union(*subscribed(server).values()) == {key(i) for i in range(10, 30)})
+    for seq in range(30):
+        server.push_event({"e": "balanceUpdate", "E": 100 + seq, "a": "BTC", "d": "1", "T": 1}, api_key=key(seq))
+    items = collect(stream, lambda got: any(i.event.event_time == 129 for i in got))
+    late = [(i.account, i.event.event_time) for i in items if i.event.event_time >= 100]
+    assert sorted(late) == [(n, 100 + n) for n in range(10, 30)]  # removed ones: nothing
+    assert all(i.account == i.event.event_time for i in items if i.event.event_time < 100)
+    assert all(i.account >= 10 for i in items)
+
+
+def test_the_budget_holds_in_every_window_as_the_server_received_it(server: BinanceServer, opened: list[Any]) -> None:
+    stream = MarginAccountsStream(ws_url(server), weight_per_minute=400)
+    opened.append(stream)
+    stream._pool.budget.window = 0.5  # a half-second "minute": the same rule, measured fast
+    for i, api_client in enumerate(clients(server, 600)):
+        stream.add(i, api_client)
+    samples: list[tuple[float, int]] = []
+    stream.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        count = sum(
+            1 for m in server.stream_messages if isinstance(m.message, dict) and m.message.get("method") == SUBSCRIBE
+        )
+        samples.append((time.monotonic(), count))
+        if count >= 600:
+            break
+        time.sleep(0.01)
+    assert samples[-1][1] == 600
+    most = max(c2 - c1 for t1, c1 in samples for t2, c2 in samples if 0 < t2 - t1 <= 0.45)
+    assert most <= 400 // 2  # subscribes (2 each) received in any window shorter than the budget's
+    assert most >= 400 // 2 - 40  # and the budget is used, not wasted
+
+
+def test_the_asyncio_twin(server: BinanceServer) -> None:
+    async def main() -> list[Any]:
+        async with AsyncMarginAccountsStream(ws_url(server), per_connection=3, **FAST) as stream:
+            for i, api_client in enumerate(clients(server, 7)):
+                stream.add(i, api_client)
+            while sum(map(len, subscribed(server).values())) < 7:
+                await asyncio.sleep(0.01)
+            assert sorted(map(len, subscribed(server).values())) == [1, 3, 3]
+            for i in range(7):
+                server.push_event({"e": "balanceUpdate", "E": i, "a": "BTC", "d": "1", "T": i}, api_key=key(i))
+            return [await stream.get(timeout=5) for _ in range(7)]
+
+    items = asyncio.run(main())
+    assert sorted((i.account, i.event.event_time) for i in items) == [(i, i) for i in range(7)]
