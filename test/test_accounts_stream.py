@@ -193,3 +193,44 @@ def test_the_asyncio_twin(server: BinanceServer) -> None:
 
     items = asyncio.run(main())
     assert sorted((i.account, i.event.event_time) for i in items) == [(i, i) for i in range(7)]
+
+
+def test_a_server_shutdown_moves_every_account_without_gap_or_duplicate(
+    server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    stream = follow(server, opened, 30, per_connection=10)
+    wait_for(lambda: sorted(map(len, subscribed(server).values())) == [10, 10, 10])
+    before = set(subscribed(server))
+    server.shutdown_streams()
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 60)  # each on its old and its new one
+    for seq in range(60):  # each event comes twice: once on each connection
+        assert (
+            server.push_event({"e": "balanceUpdate", "E": seq, "a": "BTC", "d": "1", "T": 1}, api_key=key(seq % 30))
+            == 2
+        )
+    wait_for(lambda: before.isdisjoint(subscribed(server)) and sum(map(len, subscribed(server).values())) == 30)
+    assert len(subscribed(server)) == 3
+    for seq in range(60, 90):
+        server.push_event({"e": "balanceUpdate", "E": seq, "a": "BTC", "d": "1", "T": seq}, api_key=key(seq % 30))
+    items = collect(stream, lambda got: sum(1 for i in got if i.event.event_time >= 60) == 30)
+    assert not [i for i in items if type(i.event) is Gap]
+    assert Counter((i.account, i.event.event_time) for i in items) == Counter((s % 30, s) for s in range(90))
+
+
+@pytest.mark.parametrize("server_options", [{"min_token_validity_ms": 1}])
+def test_each_account_renews_on_its_connection_without_a_gap(
+    server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    stream = follow(server, opened, 50, token_validity=1.0, renew_before=0.6)
+
+    def subscribes() -> int:
+        return sum(
+            1 for m in server.stream_messages if isinstance(m.message, dict) and m.message.get("method") == SUBSCRIBE
+        )
+
+    wait_for(lambda: subscribes() >= 100)  # each account at least once more
+    assert server.stream_connections_opened == 1
+    (subs,) = server.stream_subscribers.values()
+    assert sorted(owner for owner, _ in subs.values()) == [key(i) for i in range(50)]
+    with pytest.raises(TimeoutError):
+        stream.get(timeout=0.05)  # no gap
