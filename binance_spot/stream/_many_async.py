@@ -179,12 +179,17 @@ class AsyncAccounts:
             self._accounts.settle(account, result)
             self._deliver()
 
+    def _url(self) -> str:
+        if self._settings.url is None:
+            raise StreamError("add an account first: the URL comes from its client's host")
+        return self._settings.url
+
     async def _connection(self, ident: int) -> None:
         """Open connection ``ident``, read it until it ends, tell the pool."""
         from websockets.asyncio.client import connect
 
         try:
-            ws = await connect(self._settings.url, **connect_options(connect, self._settings.open_timeout))
+            ws = await connect(self._url(), **connect_options(connect, self._settings.open_timeout))
         except Exception as exc:
             logger.warning("connecting failed, will retry: %s", describe(exc))
             self._pool.lost(ident, time.monotonic(), time.time(), "connect_failed")

@@ -2,13 +2,14 @@
 they drive, and each account's token calls (``TokenSource``, the single stream's)."""
 
 import logging
+import os
 import random
 import time
 from collections.abc import Hashable
 from typing import Any
 
 from binance_spot.settings import seconds
-from binance_spot.stream._core import PRODUCTION_API
+from binance_spot.stream._core import PRODUCTION_API, websocket_urls
 from binance_spot.stream._pool import Pool
 from binance_spot.stream._pool_state import AccountFailed
 from binance_spot.stream._protocol import Credential
@@ -60,7 +61,9 @@ class ManySettings:
             raise ValueError(f"backoff must be (first, cap) seconds, got {backoff!r}")
         self.backoff = (seconds("backoff first", backoff[0]), seconds("backoff cap", backoff[1]))
         Reconnector(self.backoff, random.random)  # validates first <= cap <= 3600
-        self.url = websocket_url("ws_url", ws_url, WS_URL_ENVIRONMENT, lambda: PRODUCTION_API)
+        self.url: str | None = None  # derived from the first account's host unless given
+        if ws_url is not None or os.environ.get(WS_URL_ENVIRONMENT):
+            self.url = websocket_url("ws_url", ws_url, WS_URL_ENVIRONMENT, lambda: PRODUCTION_API)
         self.pool = Pool(
             per_connection=per_connection,
             budget=WeightBudget(weight_per_minute),
@@ -81,6 +84,9 @@ class Accounts:
         if account in self.sources:
             raise ValueError(f"account {account!r} is already followed")
         settings = self.settings
+        if settings.url is None:  # the single stream's rule, for the first account's client
+            host = api_client.configuration.host
+            settings.url = websocket_url("ws_url", None, WS_URL_ENVIRONMENT, lambda: websocket_urls(host)[0])
         source = TokenSource(api_client, symbol, settings.token_validity, settings.renew_before)
         self.pool.add(account, time.monotonic())
         self.sources[account] = source

@@ -182,13 +182,18 @@ class SyncAccounts:
                 self._accounts.settle(account, result)
                 self._deliver()
 
+    def _url(self) -> str:
+        if self._settings.url is None:
+            raise StreamError("add an account first: the URL comes from its client's host")
+        return self._settings.url
+
     def _connection(self, ident: int) -> None:
         """Open connection ``ident``, read it until it ends, tell the pool."""
         from websockets.sync.client import connect
 
         reason = "connection_lost"
         try:
-            ws = connect(self._settings.url, **connect_options(connect, self._settings.open_timeout))
+            ws = connect(self._url(), **connect_options(connect, self._settings.open_timeout))
         except Exception as exc:
             logger.warning("connecting failed, will retry: %s", describe(exc))
             with self._lock:

@@ -31,6 +31,9 @@ def register(commands: Commands) -> None:
     kind.add_argument("--isolated", type=symbol, metavar="SYMBOL", help=isolated)
     kind.add_argument("--risk", action="store_true", help="the risk stream: margin calls, liability changes")
     kind.add_argument("--demo", action="store_true", help="renewals, a forced drop and a gap on a local Binance")
+    many = "many accounts on few connections, one a line: LABEL API_KEY SECRET_KEY [SYMBOL] (not readable by others)"
+    kind.add_argument("--accounts", metavar="FILE", help=many)
+    kind.add_argument("--accounts-demo", action="store_true", help="100 accounts on one connection of a local Binance")
     sub.add_argument(
         "--ws-url",
         type=websocket_url,
@@ -84,6 +87,12 @@ def run(args: argparse.Namespace, out: Output) -> int:
         if args.host:  # the demo drives its own server (events, a drop): it cannot run against another
             raise UsageError("--demo runs on its own local server and takes no --host (drop --demo to stream from it)")
         return demo(out)
+    if args.accounts_demo or args.accounts:
+        from binance_spot.cli.commands.stream_accounts import demo_accounts, run_accounts
+
+        if args.accounts_demo and args.host:
+            raise UsageError("--accounts-demo runs on its own local server and takes no --host")
+        return demo_accounts(out) if args.accounts_demo else run_accounts(args, out)
     from binance_spot.stream import MarginRiskStream, MarginUserDataStream
 
     with connect(args) as client, StopSignals() as signals:
