@@ -19,7 +19,6 @@ import multiprocessing as mp
 import statistics
 import time
 from multiprocessing.connection import Connection
-from typing import Any
 
 SUBSCRIBE = "userDataStream.subscribe.listenToken"
 REPORT = {"e": "executionReport", "E": 0, "s": "BNBUSDT", "c": "web_b4a2f07bc1d046c79d0ffd8f4cf4e1f6", "S": "BUY",

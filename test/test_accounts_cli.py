@@ -59,7 +59,7 @@ def test_each_event_is_printed_with_its_account(
     ("text", "mode", "message"),
     [
         (f"alice key {SECRET}\n", 0o644, "other users may read it"),
-        (f"alice key {SECRET} extra more\n", 0o600, "line 1: expected LABEL API_KEY SECRET_KEY [SYMBOL]"),
+        (f"alice key {SECRET} extra more\n", 0o600, "line 1: expected LABEL KEY SECRET [SYMBOL]"),
         (f"a k {SECRET}\na k2 {SECRET}\n", 0o600, "line 2: the label 'a' is used twice"),
         ("# nothing\n", 0o600, "no accounts in it"),
         (f"alice key {SECRET} btc-usdt\n", 0o600, "line 1:"),

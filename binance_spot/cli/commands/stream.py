@@ -31,7 +31,7 @@ def register(commands: Commands) -> None:
     kind.add_argument("--isolated", type=symbol, metavar="SYMBOL", help=isolated)
     kind.add_argument("--risk", action="store_true", help="the risk stream: margin calls, liability changes")
     kind.add_argument("--demo", action="store_true", help="renewals, a forced drop and a gap on a local Binance")
-    many = "many accounts on few connections, one a line: LABEL API_KEY SECRET_KEY [SYMBOL] (not readable by others)"
+    many = "many accounts on few connections, one a line: LABEL KEY SECRET [SYMBOL] (not readable by others)"
     kind.add_argument("--accounts", metavar="FILE", help=many)
     kind.add_argument("--accounts-demo", action="store_true", help="100 accounts on one connection of a local Binance")
     sub.add_argument(

@@ -1,7 +1,7 @@
 """``stream --accounts FILE``: many accounts' margin events on few connections, each printed with
 its account; ``--accounts-demo``: 100 accounts on one connection of a local Binance.
 
-The file holds one account a line, ``LABEL API_KEY SECRET_KEY [SYMBOL]`` (``#`` starts a
+The file holds one account a line, ``LABEL KEY SECRET [SYMBOL]`` (``#`` starts a
 comment): keys never go on the command line, and a file others may read is refused.
 """
 
@@ -42,7 +42,7 @@ def read_accounts(path: str) -> list[tuple[str, str, str, str | None]]:
         if not fields:
             continue
         if len(fields) not in (3, 4):
-            raise UsageError(f"{path}, line {number}: expected LABEL API_KEY SECRET_KEY [SYMBOL]")
+            raise UsageError(f"{path}, line {number}: expected LABEL KEY SECRET [SYMBOL]")
         where = f"{path}, line {number}"
         label, key, secret = checked(where, fields[0]), checked(where, fields[1]), checked(where, fields[2])
         isolated = _symbol(where, fields[3]) if len(fields) == 4 else None
