@@ -19,14 +19,11 @@ import multiprocessing as mp
 import statistics
 import time
 from multiprocessing.connection import Connection
+from typing import Any
+
+from stream import REPORT  # bench/stream.py's event: the same payload for both benchmarks
 
 SUBSCRIBE = "userDataStream.subscribe.listenToken"
-REPORT = {"e": "executionReport", "E": 0, "s": "BNBUSDT", "c": "web_b4a2f07bc1d046c79d0ffd8f4cf4e1f6", "S": "BUY",
-          "o": "LIMIT", "f": "GTC", "q": "0.10000000", "p": "612.10000000", "P": "0.00000000", "F": "0.00000000",
-          "g": -1, "C": "", "x": "TRADE", "X": "PARTIALLY_FILLED", "r": "NONE", "i": 4293153, "l": "0.05000000",
-          "z": "0.05000000", "L": "612.10000000", "n": "0.00003750", "N": "BNB", "T": 1, "t": 281, "I": 8641984,
-          "w": True, "m": False, "M": True, "O": 1, "Z": "30.60500000", "Y": "30.60500000", "Q": "0.00000000",
-          "W": 1, "V": "EXPIRE_MAKER"}  # fmt: skip
 
 
 def key(n: int) -> str:
@@ -75,13 +72,18 @@ def single(url: str, control: Connection, rounds: int, count: int) -> None:
 
     config = binance_spot.Configuration(host=url, api_key={"X-MBX-APIKEY": "bench-single"})
     with binance_spot.ApiClient(config) as client, MarginUserDataStream(client, max_queue=1_000_000) as stream:
-        for _ in range(rounds):
-            control.send("ready")
-            control.recv()
-            cpu = time.process_time()
-            for _ in range(count):
-                stream.get()
-            control.send(time.process_time() - cpu)
+        receive(control, stream, rounds, count)
+
+
+def receive(control: Connection, stream: Any, rounds: int, count: int) -> None:
+    """Per round: say ready, wait for the go, take ``count`` items, report the CPU time spent."""
+    for _ in range(rounds):
+        control.send("ready")
+        control.recv()
+        cpu = time.process_time()
+        for _ in range(count):
+            stream.get()
+        control.send(time.process_time() - cpu)
 
 
 def many(url: str, control: Connection, accounts: int, budget: int, rounds: int, count: int) -> None:
@@ -102,13 +104,7 @@ def many(url: str, control: Connection, accounts: int, budget: int, rounds: int,
         control.recv()  # every account is live
         grown = rss_kib() - before
         control.send((grown, stream.connections))
-        for _ in range(rounds):
-            control.send("ready")
-            control.recv()
-            cpu = time.process_time()
-            for _ in range(count):
-                stream.get()
-            control.send(time.process_time() - cpu)
+        receive(control, stream, rounds, count)
 
 
 def most_in_a_minute(samples: list[tuple[float, int]]) -> int:

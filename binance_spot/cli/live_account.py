@@ -11,6 +11,7 @@ from typing import Any
 
 from binance_spot.cli.client import connect
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed
+from binance_spot.cli.follow import consume
 from binance_spot.cli.output import Output
 from binance_spot.cli.signals import StopSignals
 
@@ -87,18 +88,13 @@ def _holdings(out: Output, view: Any) -> None:
 
 def _follow(view: Any, out: Output, until: Callable[[], bool]) -> None:
     """Print changes until ``until()`` or the view ends (its error raised once)."""
-    from binance_spot.stream import StreamClosed
 
-    while not until():
-        try:
-            change = view.get(timeout=0.2)
-        except TimeoutError:
-            continue
-        except StreamClosed:
-            return
+    def show(out: Output, change: Any) -> None:
         _show(out, change)
         if type(change).__name__ in ("Live", "Resync"):
             _holdings(out, view)
+
+    consume(view, out, until, show)
 
 
 def watch(args: argparse.Namespace, out: Output) -> int:

@@ -29,17 +29,10 @@ class _AccountsOptions:
         max_connection_age: float = MAX_CONNECTION_AGE,
         open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
-        settings = ManySettings(
-            per_connection=per_connection,
-            weight_per_minute=weight_per_minute,
-            token_validity=token_validity,
-            renew_before=renew_before,
-            max_queue=max_queue,
-            backoff=backoff,
-            max_connection_age=max_connection_age,
-            open_timeout=open_timeout,
-            ws_url=ws_url,
-        )
+        settings = ManySettings(  # positional: the names are above, once
+            ws_url, per_connection, weight_per_minute, token_validity, renew_before, max_queue, backoff,
+            max_connection_age, open_timeout,
+        )  # fmt: skip
         super().__init__(settings)  # type: ignore[call-arg]  # the driver's, next in the MRO
 
 

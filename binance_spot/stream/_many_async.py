@@ -12,60 +12,34 @@ from typing import Any
 
 from binance_spot.stream._background import in_thread
 from binance_spot.stream._core import POLL
-from binance_spot.stream._many_sources import TOKEN_WORKERS, Accounts, ManySettings
+from binance_spot.stream._many_sources import TOKEN_WORKERS, Drivers, ManySettings
 from binance_spot.stream._pool import CLOSE, CONNECT, PING, SEND, TOKEN, Action
 from binance_spot.stream._sources import connect_options, describe
-from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
+from binance_spot.stream.errors import End, StreamClosed, StreamError
 
 __all__ = ["AsyncAccounts"]
 
 logger = logging.getLogger("binance_spot.stream")
 
 
-class AsyncAccounts:
+class AsyncAccounts(Drivers):
     """What ``AsyncMarginAccountsStream`` does; same rules as the sync ``SyncAccounts``."""
 
     def __init__(self, settings: ManySettings) -> None:
-        require_websockets()
-        self._settings = settings
-        self._accounts = Accounts(settings)
-        self._pool = settings.pool
+        super().__init__(settings)
         self._wake = asyncio.Event()
         self._closing = asyncio.Event()
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._drained = asyncio.Event()
         self._jobs: asyncio.Queue[Hashable | None] = asyncio.Queue()
-        self._sockets: dict[int, Any] = {}
         self._pings: list[tuple[int, asyncio.Future[Any]]] = []
         self._tasks: list[asyncio.Task[None]] = []
-        from websockets.exceptions import ConnectionClosed
-
-        self._closed = ConnectionClosed
 
     async def __aenter__(self) -> "AsyncAccounts":
         return await self.start()
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-    def add(self, account: Hashable, api_client: Any, symbol: str | None = None) -> None:
-        """Follow ``account`` (any hashable id of yours) with its own client and credentials."""
-        self._accounts.add(account, api_client, symbol)
-        self._wake.set()
-
-    def remove(self, account: Hashable) -> None:
-        """Stop following ``account``: nothing more is delivered for it (``KeyError`` if unknown)."""
-        self._accounts.remove(account)
-        self._wake.set()
-
-    @property
-    def accounts(self) -> list[Hashable]:
-        return list(self._accounts.sources)
-
-    @property
-    def connections(self) -> int:
-        """Connections open now."""
-        return len(self._sockets)
 
     async def start(self) -> "AsyncAccounts":
         """Start connecting and subscribing (accounts may be added before or after); returns at once."""
@@ -178,11 +152,6 @@ class AsyncAccounts:
             account, result = await in_thread(functools.partial(self._accounts.token, account), "listen token")
             self._accounts.settle(account, result)
             self._deliver()
-
-    def _url(self) -> str:
-        if self._settings.url is None:
-            raise StreamError("add an account first: the URL comes from its client's host")
-        return self._settings.url
 
     async def _connection(self, ident: int) -> None:
         """Open connection ``ident``, read it until it ends, tell the pool."""

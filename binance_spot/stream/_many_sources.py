@@ -1,11 +1,13 @@
 """What the sync and asyncio many-accounts streams share: their validated settings, the pool
 they drive, and each account's token calls (``TokenSource``, the single stream's)."""
 
+import contextlib
 import logging
 import os
 import random
 import time
 from collections.abc import Hashable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from binance_spot.settings import seconds
@@ -25,8 +27,9 @@ from binance_spot.stream._sources import (
     websocket_url,
 )
 from binance_spot.stream._weights import WeightBudget
+from binance_spot.stream.errors import StreamError, require_websockets
 
-__all__ = ["Accounts", "ManySettings"]
+__all__ = ["Accounts", "Drivers", "ManySettings"]
 
 logger = logging.getLogger("binance_spot.stream")
 
@@ -39,7 +42,7 @@ class ManySettings:
 
     def __init__(
         self,
-        *,
+        ws_url: str | None,
         per_connection: int,
         weight_per_minute: int,
         token_validity: float,
@@ -48,7 +51,6 @@ class ManySettings:
         backoff: tuple[float, float],
         max_connection_age: float,
         open_timeout: float,
-        ws_url: str | None,
     ) -> None:
         if type(max_queue) is not int or not 2 <= max_queue <= MAX_QUEUE:
             raise ValueError(f"max_queue must be an integer in [2, {MAX_QUEUE}], got {max_queue!r}")
@@ -125,3 +127,51 @@ class Accounts:
             if type(item) is AccountFailed:
                 self.sources.pop(item.account, None)
         return items
+
+
+class Drivers:
+    """What the sync and asyncio drivers share: the accounts beside their pool, the open
+    sockets, adding and removing (under ``_guard()``, the sync driver's lock)."""
+
+    _wake: Any  # a threading.Event or an asyncio.Event: set() makes the control loop look now
+
+    def __init__(self, settings: ManySettings) -> None:
+        require_websockets()
+        self._settings = settings
+        self._accounts = Accounts(settings)
+        self._pool = settings.pool
+        self._sockets: dict[int, Any] = {}
+        from websockets.exceptions import ConnectionClosed
+
+        self._closed = ConnectionClosed
+
+    def _guard(self) -> AbstractContextManager[Any]:
+        return contextlib.nullcontext()
+
+    def add(self, account: Hashable, api_client: Any, symbol: str | None = None) -> None:
+        """Follow ``account`` (any hashable id of yours) with its own client and credentials."""
+        with self._guard():
+            self._accounts.add(account, api_client, symbol)
+        self._wake.set()
+
+    def remove(self, account: Hashable) -> None:
+        """Stop following ``account``: nothing more is delivered for it (``KeyError`` if unknown)."""
+        with self._guard():
+            self._accounts.remove(account)
+        self._wake.set()
+
+    @property
+    def accounts(self) -> list[Hashable]:
+        """The accounts followed now."""
+        with self._guard():
+            return list(self._accounts.sources)
+
+    @property
+    def connections(self) -> int:
+        """Connections open now."""
+        return len(self._sockets)
+
+    def _url(self) -> str:
+        if self._settings.url is None:
+            raise StreamError("add an account first: the URL comes from its client's host")
+        return self._settings.url

@@ -11,40 +11,34 @@ import queue
 import threading
 import time
 from collections.abc import Hashable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 from binance_spot.stream._core import POLL
 from binance_spot.stream._mailbox import Mailbox
-from binance_spot.stream._many_sources import TOKEN_WORKERS, Accounts, ManySettings
+from binance_spot.stream._many_sources import TOKEN_WORKERS, Drivers, ManySettings
 from binance_spot.stream._pool import CLOSE, CONNECT, PING, SEND, TOKEN, Action
 from binance_spot.stream._sources import connect_options, describe
-from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
+from binance_spot.stream.errors import End, StreamClosed, StreamError
 
 __all__ = ["SyncAccounts"]
 
 logger = logging.getLogger("binance_spot.stream")
 
 
-class SyncAccounts:
+class SyncAccounts(Drivers):
     """What ``MarginAccountsStream`` does (see its docstring)."""
 
     def __init__(self, settings: ManySettings) -> None:
-        require_websockets()
-        self._settings = settings
-        self._accounts = Accounts(settings)
-        self._pool = settings.pool
+        super().__init__(settings)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = threading.Event()
         self._mailbox = Mailbox()
         self._drained = threading.Event()
         self._jobs: queue.SimpleQueue[Hashable | None] = queue.SimpleQueue()
-        self._sockets: dict[int, Any] = {}
         self._pings: list[tuple[int, threading.Event]] = []
         self._threads: list[threading.Thread] = []
-        from websockets.exceptions import ConnectionClosed
-
-        self._closed = ConnectionClosed
 
     def __enter__(self) -> "SyncAccounts":
         return self.start()
@@ -52,27 +46,8 @@ class SyncAccounts:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def add(self, account: Hashable, api_client: Any, symbol: str | None = None) -> None:
-        """Follow ``account`` (any hashable id of yours) with its own client and credentials."""
-        with self._lock:
-            self._accounts.add(account, api_client, symbol)
-        self._wake.set()
-
-    def remove(self, account: Hashable) -> None:
-        """Stop following ``account``: nothing more is delivered for it (``KeyError`` if unknown)."""
-        with self._lock:
-            self._accounts.remove(account)
-        self._wake.set()
-
-    @property
-    def accounts(self) -> list[Hashable]:
-        with self._lock:
-            return list(self._accounts.sources)
-
-    @property
-    def connections(self) -> int:
-        """Connections open now."""
-        return len(self._sockets)
+    def _guard(self) -> AbstractContextManager[Any]:
+        return self._lock
 
     def start(self) -> "SyncAccounts":
         """Start connecting and subscribing (accounts may be added before or after); returns at once."""
@@ -181,11 +156,6 @@ class SyncAccounts:
             with self._lock:
                 self._accounts.settle(account, result)
                 self._deliver()
-
-    def _url(self) -> str:
-        if self._settings.url is None:
-            raise StreamError("add an account first: the URL comes from its client's host")
-        return self._settings.url
 
     def _connection(self, ident: int) -> None:
         """Open connection ``ident``, read it until it ends, tell the pool."""

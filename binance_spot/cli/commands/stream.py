@@ -8,13 +8,13 @@ import argparse
 import sys
 import threading
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from binance_spot._redact import MASK, redact_json
 from binance_spot.cli.arguments import Commands, symbol, websocket_url
 from binance_spot.cli.client import connect
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed, UsageError
+from binance_spot.cli.follow import consume
 from binance_spot.cli.output import Output
 from binance_spot.cli.signals import StopSignals
 
@@ -68,20 +68,6 @@ def _show(out: Output, event: "Event") -> None:
         out.line(f"{time.strftime('%H:%M:%S')}  {event_line(event)}")
 
 
-def _consume(stream: Any, out: Output, until: Callable[[], bool]) -> None:
-    """Print events until ``until()`` or the end of the stream; OutputClosed when stdout is."""
-    from binance_spot.stream import StreamClosed
-
-    while not until():
-        try:
-            event = stream.get(timeout=0.2)
-        except TimeoutError:
-            continue
-        except StreamClosed:
-            return
-        _show(out, event)
-
-
 def run(args: argparse.Namespace, out: Output) -> int:
     if args.demo:
         if args.host:  # the demo drives its own server (events, a drop): it cannot run against another
@@ -106,7 +92,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 what = "risk" if args.risk else f"isolated {args.isolated}" if args.isolated else "cross margin"
                 print(f"binance-spot: subscribed ({what}); waiting for events, Ctrl-C stops", file=sys.stderr)
             try:
-                _consume(stream, out, lambda: signals.received is not None or out.gone())
+                consume(stream, out, lambda: signals.received is not None or out.gone(), _show)
             except OutputClosed:
                 return EXIT_STDOUT_CLOSED
     if out.gone():
@@ -142,7 +128,7 @@ def demo(out: Output) -> int:
             threading.Thread(target=push, daemon=True).start()
             received: list[Any] = []
             deadline = time.monotonic() + 0.3
-            _consume(_Recorder(stream, received), out, lambda: time.monotonic() > deadline)
+            consume(_Recorder(stream, received), out, lambda: time.monotonic() > deadline, _show)
             in_order = received == list(range(len(received)))
             renewals = len(_tokens(server)) - 1
             last = len(received) - 1
@@ -155,7 +141,7 @@ def demo(out: Output) -> int:
                 gap_at = next((i for i, seen in enumerate(received) if isinstance(seen, Gap)), None)
                 return time.monotonic() > limit or (gap_at is not None and len(received) > gap_at + 5)
 
-            _consume(_Recorder(stream, received), out, after_the_gap)
+            consume(_Recorder(stream, received), out, after_the_gap, _show)
             stop.set()
             gaps = [seen for seen in received if isinstance(seen, Gap)]
             say(f"reconnected with a new token ({len(set(_tokens(server)))} tokens used); gap markers: {len(gaps)}")

@@ -9,16 +9,16 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 from binance_spot.cli.arguments import symbol as check_symbol
 from binance_spot.cli.client import checked
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed, UsageError
+from binance_spot.cli.follow import consume
 from binance_spot.cli.output import Output
 from binance_spot.cli.signals import StopSignals
 
-__all__ = ["demo_accounts", "read_accounts", "run_accounts"]
+__all__ = ["demo_accounts", "read_accounts", "run_accounts", "show_item"]
 
 DEMO_ACCOUNTS = 100
 
@@ -72,22 +72,14 @@ def show(out: Output, label: Any, event: Any) -> None:
         out.line(f"{time.strftime('%H:%M:%S')}  {label}  {event_line(event)}")
 
 
-def consume(stream: Any, out: Output, until: Callable[[], bool], seen: list[Any]) -> None:
-    """Print items until ``until()`` or the end of the stream, appending them to ``seen``."""
-    from binance_spot.stream import AccountFailed, StreamClosed
+def show_item(out: Output, item: Any) -> None:
+    """An account's event after its label; a refused account on stderr."""
+    from binance_spot.stream import AccountFailed
 
-    while not until():
-        try:
-            item = stream.get(timeout=0.2)
-        except TimeoutError:
-            continue
-        except StreamClosed:
-            break
-        seen.append(item)
-        if type(item) is AccountFailed:
-            print(f"binance-spot: account {item.account}: refused, no longer followed: {item.error}", file=sys.stderr)
-        else:
-            show(out, item.account, item.event)
+    if type(item) is AccountFailed:
+        print(f"binance-spot: account {item.account}: refused, no longer followed: {item.error}", file=sys.stderr)
+    else:
+        show(out, item.account, item.event)
 
 
 def run_accounts(args: Any, out: Output) -> int:
@@ -111,7 +103,7 @@ def run_accounts(args: Any, out: Output) -> int:
         if not out.as_json:
             print(f"binance-spot: following {len(accounts)} accounts; Ctrl-C stops", file=sys.stderr)
         try:
-            consume(stream, out, lambda: signals.received is not None or out.gone(), [])
+            consume(stream, out, lambda: signals.received is not None or out.gone(), show_item)
         except OutputClosed:
             return EXIT_STDOUT_CLOSED
     transport.close()
@@ -151,7 +143,12 @@ def demo_accounts(out: Output) -> int:
                 server.push_event({"e": "balanceUpdate", "E": n, "a": "BTC", "d": "0.001", "T": n}, api_key=key)
             until = time.monotonic() + 5.0
             seen: list[Any] = []
-            consume(stream, out, lambda: len(seen) >= DEMO_ACCOUNTS or time.monotonic() > until, seen)
+
+            def remember(out: Output, item: Any) -> None:
+                seen.append(item)
+                show_item(out, item)
+
+            consume(stream, out, lambda: len(seen) >= DEMO_ACCOUNTS or time.monotonic() > until, remember)
             expected = [(key, n) for n, key in enumerate(keys)]
             own = sorted((item.account, item.event.event_time) for item in seen) == expected
             say(f"{len(seen)} events, each to its own account exactly once: {own}")
