@@ -236,3 +236,23 @@ def test_each_account_renews_on_its_connection_without_a_gap(
     assert sorted(owner for owner, _ in subs.values()) == [key(i) for i in range(50)]
     with pytest.raises(TimeoutError):
         stream.get(timeout=0.05)  # no gap
+
+
+def test_the_asyncio_twin_reports_a_gap_for_each_account_of_a_dropped_connection(server: BinanceServer) -> None:
+    async def main() -> list[Any]:
+        async with AsyncMarginAccountsStream(ws_url(server), per_connection=2, **FAST) as stream:
+            for i, api_client in enumerate(clients(server, 4)):
+                stream.add(i, api_client)
+            while sum(map(len, subscribed(server).values())) < 4:
+                await asyncio.sleep(0.01)
+            on = subscribed(server)
+            dropped = sorted(on)[0]
+            _drop_one(server, dropped)
+            items = [await stream.get(timeout=5) for _ in range(2)]
+            with pytest.raises(TimeoutError):
+                await stream.get(timeout=0.2)  # the other connection's accounts: nothing
+            return [on[dropped], items]
+
+    accounts, items = asyncio.run(main())
+    assert all(type(i.event) is Gap and i.event.reason == "connection_lost" for i in items)
+    assert {key(i.account) for i in items} == accounts

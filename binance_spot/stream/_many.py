@@ -50,7 +50,8 @@ class MarginAccountsStream(_AccountsOptions, SyncAccounts):
     Items are ``AccountEvent(account, event)`` (``event`` a typed ``Event`` or, after that
     account's subscription was interrupted, a ``Gap``) and ``AccountFailed(account, error)``
     (its key or token was refused: it is no longer followed). ``ws_url`` defaults to
-    ``$BINANCE_WS_URL``, else Binance's WebSocket API (docs/Accounts-many.md).
+    ``$BINANCE_WS_URL``, else the WebSocket API of the first account's host
+    (docs/Accounts-many.md).
     """
 
 

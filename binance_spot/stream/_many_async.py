@@ -84,7 +84,7 @@ class AsyncAccounts(Drivers):
             item = await asyncio.wait_for(self._queue.get(), timeout)
         except asyncio.TimeoutError:
             raise TimeoutError(f"no event within {timeout} s") from None
-        if self._queue.qsize() <= self._settings.max_queue // 2:
+        if not self._drained.is_set() and self._queue.qsize() <= self._settings.max_queue // 2:
             self._drained.set()
         if type(item) is End:
             self._queue.put_nowait(item)

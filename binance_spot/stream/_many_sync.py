@@ -88,7 +88,7 @@ class SyncAccounts(Drivers):
         if not self._threads:
             raise StreamError("the stream is not started: use `with stream:` or call start() first")
         item = self._mailbox.get(timeout)
-        if len(self._mailbox) <= self._settings.max_queue // 2:
+        if not self._drained.is_set() and len(self._mailbox) <= self._settings.max_queue // 2:
             self._drained.set()
         if type(item) is End:
             self._mailbox.push_front(item)
