@@ -10,7 +10,7 @@ import string
 
 from binance_spot.testing.margin import Book, Ids
 
-__all__ = ["LISTEN_KEY_VALIDITY", "MAX_TOKEN_VALIDITY_MS", "Account", "ListenKeys", "MinuteWeight"]
+__all__ = ["LISTEN_KEY_VALIDITY", "MAX_TOKEN_VALIDITY_MS", "Account", "ListenKeys", "Window"]
 
 #: Seconds a listen key lives after its creation or last keepalive.
 LISTEN_KEY_VALIDITY = 3600.0
@@ -66,18 +66,28 @@ class ListenKeys:
         self._keys.clear()
 
 
-class MinuteWeight:
-    """Request weight used in the current clock minute, as Binance's ``X-SAPI-USED-*-WEIGHT-1M`` report it."""
+class Window:
+    """A count in the current clock window of ``length`` seconds (Binance's limits count in
+    fixed windows: a minute of request weight, five minutes of connection attempts)."""
 
-    def __init__(self) -> None:
-        self._minute, self._used = 0, 0
+    def __init__(self, length: float = 60.0) -> None:
+        self.length = length
+        self._window, self._used = 0, 0
 
-    def add(self, weight: int, now: float) -> int:
-        """Count ``weight`` at ``now``; the minute's running total."""
-        minute = int(now // 60)
-        self._used = self._used + weight if minute == self._minute else weight
-        self._minute = minute
+    def add(self, amount: int, now: float) -> int:
+        """Count ``amount`` at ``now``; the window's running total."""
+        window = int(now // self.length)
+        self._used = self._used + amount if window == self._window else amount
+        self._window = window
         return self._used
+
+    def idle(self, now: float) -> bool:
+        """Nothing was counted in the window holding ``now``."""
+        return int(now // self.length) != self._window
+
+    def ends(self, now: float) -> float:
+        """When the window holding ``now`` ends, on the clock."""
+        return (now // self.length + 1) * self.length
 
 
 class Account:
@@ -88,7 +98,7 @@ class Account:
         self.risk_keys = ListenKeys()  # the margin risk stream
         self.tokens: dict[str, int] = {}  # listen token -> expirationTime (ms)
         self.token_scopes: dict[str, str | None] = {}  # listen token -> isolated symbol (None: cross)
-        self.uid_weight = MinuteWeight()
+        self.uid_weight = Window()  # the minute's weight, as X-SAPI-USED-UID-WEIGHT-1M reports it
         self.books: dict[str | None, Book] = {}  # None: cross margin; else the isolated symbol
 
     def issue_token(self, validity_ms: int, now: float, scope: str | None = None) -> tuple[str, int]:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from binance_spot.testing.accounts import Account, MinuteWeight
+from binance_spot.testing.accounts import Account, Window
 from binance_spot.testing.margin import Book, Ids
 from binance_spot.testing.params import integer, invalid, is_form, mandatory, require
 from binance_spot.testing.records import Recorded
@@ -36,6 +36,8 @@ DEFAULT_PAIRS: Mapping[str, tuple[str, str]] = {
 _SYMBOL = re.compile(r"[A-Z0-9]{2,20}")
 _ASSET = re.compile(r"[A-Z0-9]{1,10}")
 
+#: Addresses whose minute of weight is kept before the idle ones are forgotten.
+MAX_IPS = 4096
 _API_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: What an endpoint does to the caller's account: the JSON answer, or an ``ApiError`` raised.
 Operation = Callable[[Account, Recorded, float], object]
@@ -66,7 +68,7 @@ class Exchange:
         self._secret_keys = dict(secret_keys or {})
         self._lock = threading.Lock()
         self._accounts: dict[str, Account] = {}
-        self._ip_weights: dict[str, MinuteWeight] = {}
+        self._ip_weights: dict[str, Window] = {}
         self.pairs = checked_pairs(DEFAULT_PAIRS if pairs is None else pairs)
         self.ip_weight_limit = ip_weight_limit
         self.ids = Ids()
@@ -86,24 +88,42 @@ class Exchange:
         with self._lock:
             now = self.clock()
             account = self._accounts.setdefault(api_key, Account())
-            ip_weight = self._ip_weights.setdefault(req.client[0], MinuteWeight())
-            used = ip_weight.add(weight, now)
+            used, reopens = self._weigh(req.client[0], weight, now)
             weights = {
                 "X-SAPI-USED-UID-WEIGHT-1M": str(account.uid_weight.add(1, now)),
                 "X-SAPI-USED-IP-WEIGHT-1M": str(used),
             }
             try:
-                if self.ip_weight_limit is not None and used > self.ip_weight_limit:
-                    wait = max(1, math.ceil(60 - now % 60))
-                    weights["Retry-After"] = str(wait)
-                    raise ApiError(429, -1003, f"Too many requests; current limit of IP({req.client[0]}) is "
-                                   f"{self.ip_weight_limit} requests per minute.")  # fmt: skip
+                if reopens is not None:
+                    weights["Retry-After"] = str(max(1, math.ceil(reopens - now)))
+                    raise self.too_much_weight(req.client[0])
                 if signed and req.param("signature") is None:
                     raise mandatory("signature")
                 self._verify_signature(req, api_key, now)
                 return json_reply(200, operation(account, req, now), weights)
             except ApiError as error:
                 return error.reply(weights)
+
+    def weigh(self, ip: str, weight: int) -> tuple[int, float | None]:
+        """Count ``weight`` against ``ip``'s budget of the clock minute (REST and WebSocket API alike):
+        the minute's total, and when the budget opens again if this broke it (None: within it)."""
+        with self._lock:
+            return self._weigh(ip, weight, self.clock())
+
+    def _weigh(self, ip: str, weight: int, now: float) -> tuple[int, float | None]:
+        window = self._ip_weights.get(ip)
+        if window is None:
+            if len(self._ip_weights) >= MAX_IPS:  # many addresses (IPv6): forget the idle ones
+                self._ip_weights = {k: w for k, w in self._ip_weights.items() if not w.idle(now)}
+            window = self._ip_weights[ip] = Window()
+        used = window.add(weight, now)
+        broken = self.ip_weight_limit is not None and used > self.ip_weight_limit
+        return used, window.ends(now) if broken else None
+
+    def too_much_weight(self, ip: str) -> ApiError:
+        """Binance's answer to an IP past its weight budget (429, -1003)."""
+        return ApiError(429, -1003, f"Too many requests; current limit of IP({ip}) is "
+                        f"{self.ip_weight_limit} requests per minute.")  # fmt: skip
 
     def _verify_signature(self, req: Recorded, api_key: str, now: float) -> None:
         """Check a signed request like Binance does; unsigned ones pass (USER_STREAM, MARKET_DATA)."""

@@ -12,6 +12,7 @@ the request log, and an ``HttpServer`` per run that parses and routes.
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any, TextIO
 
 from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS
@@ -293,11 +294,45 @@ class BinanceServer:
     @property
     def subscription_id_limit(self) -> int:
         """Subscription ids a connection may use before -2042 (Binance: 65,535)."""
-        return self._streams.id_limit
+        return self._streams.quota.ids
 
     @subscription_id_limit.setter
     def subscription_id_limit(self, limit: int) -> None:
-        self._streams.id_limit = int(limit)
+        self._streams.quota = replace(self._streams.quota, ids=int(limit))
+
+    @property
+    def stream_subscription_limit(self) -> int:
+        """Subscriptions a connection may hold at once before -1034 (Binance: 1,000); tests set it lower."""
+        return self._streams.quota.active
+
+    @stream_subscription_limit.setter
+    def stream_subscription_limit(self, limit: int) -> None:
+        if not (isinstance(limit, int) and limit >= 0):
+            raise ValueError(f"stream_subscription_limit must be an int >= 0, got {limit!r}")
+        self._streams.quota = replace(self._streams.quota, active=limit)
+
+    @property
+    def stream_connection_attempt_limit(self) -> int | None:
+        """WebSocket API connection attempts an IP may make per 5 clock minutes before a 429
+        handshake (Binance: 300; None: no limit)."""
+        return self._streams.limits.attempt_limit
+
+    @stream_connection_attempt_limit.setter
+    def stream_connection_attempt_limit(self, limit: int | None) -> None:
+        if limit is not None and not (isinstance(limit, int) and limit >= 0):
+            raise ValueError(f"stream_connection_attempt_limit must be an int >= 0 or None, got {limit!r}")
+        self._streams.limits.attempt_limit = limit
+
+    @property
+    def stream_weights(self) -> dict[int, dict[str, int]]:
+        """WebSocket API weight spent per clock minute (its start in epoch seconds -> ``{"connect": W,
+        "subscribe": W}``; renewals are subscribes), counted in ``ip_weight_limit``'s budget too."""
+        return self._streams.limits.weights()
+
+    @property
+    def stream_connection_attempts(self) -> dict[int, int]:
+        """WebSocket API handshakes per 5-minute clock window (its start in epoch seconds), refused ones too."""
+        return self._streams.limits.attempts()
 
     @property
     def stream_messages(self) -> list[StreamMessage]:
