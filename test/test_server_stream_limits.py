@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from test_server_attacks import address, frame, handshake, read_frame, read_head
 
-from binance_spot.testing import BinanceServer, ManualClock
-from binance_spot.testing.streams import MAX_STREAM_CONNECTIONS
+from binance_spot.testing import MAX_STREAM_CONNECTIONS, BinanceServer, ManualClock
 
 SUBSCRIBE = "userDataStream.subscribe.listenToken"
 

@@ -64,7 +64,7 @@ class Exchange:
         ip_weight_limit: int | None = None,
     ) -> None:
         self.clock = clock
-        self._api_keys = None if api_keys is None else frozenset(api_keys)
+        self._api_keys = None if api_keys is None else set(api_keys)
         self._secret_keys = dict(secret_keys or {})
         self._lock = threading.Lock()
         self._accounts: dict[str, Account] = {}
@@ -72,6 +72,16 @@ class Exchange:
         self.pairs = checked_pairs(DEFAULT_PAIRS if pairs is None else pairs)
         self.ip_weight_limit = ip_weight_limit
         self.ids = Ids()
+
+    def register(self, secret_keys: Mapping[str, str]) -> None:
+        """Accept these API keys (also when ``api_keys`` restricts them) with their secrets."""
+        for api_key in secret_keys:
+            if not _API_KEY.fullmatch(api_key):
+                raise ValueError(f"an API key is 1 to 64 letters, digits, '-' or '_', got {api_key!r}")
+        with self._lock:
+            if self._api_keys is not None:
+                self._api_keys.update(secret_keys)
+            self._secret_keys.update(secret_keys)
 
     def admit(self, api_key: str) -> None:
         """Raise Binance's error for an API key it would refuse."""
@@ -152,18 +162,28 @@ class Exchange:
     def change(self, api_key: str, scope: str | None, action: Callable[[Book], T]) -> T:
         """Run ``action`` on the margin book of ``api_key`` (cross, or the isolated ``scope``)."""
         self.admit(api_key)
-        if scope is not None and scope not in self.pairs:
-            raise ValueError(f"isolated symbol {scope!r} is not one of the pairs {sorted(self.pairs)}")
+        self._check_scope(scope)
         with self._lock:
             account = self._accounts.setdefault(api_key, Account())
             return action(account.book(scope, self.ids))
 
+    def checked_owner(self, api_key: str, scope: str | None) -> Owner:
+        """``(api_key, scope)`` when the exchange would have that account; ValueError saying why not."""
+        try:
+            self.admit(api_key)
+        except ApiError as refused:
+            raise ValueError(f"the server refuses this API key: {refused.msg}") from None
+        self._check_scope(scope)
+        return api_key, scope
+
+    def _check_scope(self, scope: str | None) -> None:
+        if scope is not None and scope not in self.pairs:
+            raise ValueError(f"isolated symbol {scope!r} is not one of the pairs {sorted(self.pairs)}")
+
     def issue_token(self, api_key: str, scope: str | None, validity_ms: int) -> str:
         """A listen token of ``api_key``'s cross account (or its isolated ``scope``), as the REST
         endpoint would issue it, for tests that need many without a request each."""
-        self.admit(api_key)
-        if scope is not None and scope not in self.pairs:
-            raise ValueError(f"isolated symbol {scope!r} is not one of the pairs {sorted(self.pairs)}")
+        self.checked_owner(api_key, scope)
         with self._lock:
             account = self._accounts.setdefault(api_key, Account())
             return account.issue_token(validity_ms, self.clock(), scope)[0]
