@@ -1,12 +1,17 @@
-"""The local server's subscription rules for one connection, against a model, on any sequence of
-subscribes, renewals, unsubscribes and expiries (the ``Session`` is sans-I/O: no socket needed)."""
+"""The local server's WebSocket API rules against models, on any sequence of requests: one
+connection's subscriptions (subscribes, renewals, unsubscribes, expiries), and an IP's weight
+budget and connection attempts on a moving clock. Both are sans-I/O: no socket needed."""
 
+import math
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from binance_spot.testing import ManualClock
+from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.sessions import SUBSCRIBE, Quota, Session
+from binance_spot.testing.stream_limits import StreamLimits
 
 OWNERS = [("key-a", None), ("key-a", "BTCUSDT"), ("key-b", None), ("key-c", None)]
 
@@ -78,3 +83,57 @@ def test_a_connection_holds_one_subscription_per_account_within_its_quota(
         for owner in OWNERS:
             assert session.sids_of(owner) == ([model[owner][0]] if owner in model else [])
         assert sorted(session.sids_of(None)) == sorted(expiry)
+
+
+def seconds_to(end: float, now: float) -> str:
+    """A ``Retry-After``: whole seconds to the window's end, at least 1."""
+    return str(max(1, math.ceil(end - now)))
+
+
+# (seconds to move the clock, what the IP does): a WebSocket handshake, a subscribe, a REST request of weight 1.
+request_kind = st.sampled_from(["connect", "subscribe", "rest"])
+
+
+@given(st.lists(st.tuples(st.floats(0, 90), request_kind), max_size=80), st.integers(1, 12), st.integers(1, 6))
+def test_weight_and_attempts_are_refused_exactly_past_their_budgets(
+    steps: list[tuple[float, str]], budget: int, attempt_limit: int
+) -> None:
+    clock = ManualClock(start=1_780_000_000.0)
+    exchange = Exchange(None, clock, None)
+    exchange.ip_weight_limit = budget
+    limits = StreamLimits(exchange)
+    limits.attempt_limit = attempt_limit
+    used: dict[int, int] = {}  # minute -> the IP's weight, REST and WebSocket API together
+    spent: dict[int, dict[str, int]] = {}  # minute -> the WebSocket API's weight by kind
+    attempts: dict[int, int] = {}  # 5-minute window -> handshakes
+    for seconds, kind in steps:
+        now = clock.advance(seconds)
+        minute, window = int(now // 60 * 60), int(now // 300 * 300)
+        if kind == "rest":
+            used[minute] = used.get(minute, 0) + 1
+            assert exchange.weigh("10.0.0.1", 1) == (used[minute], minute + 60 if used[minute] > budget else None)
+            continue
+        if kind == "connect":
+            attempts[window] = attempts.get(window, 0) + 1
+            refusal = limits.connect("10.0.0.1")
+            if attempts[window] > attempt_limit:  # refused before it weighs anything
+                assert refusal is not None and refusal.headers["Retry-After"] == str(
+                    max(1, math.ceil(window + 300 - now))
+                )
+                continue
+        used[minute] = used.get(minute, 0) + 2
+        spent.setdefault(minute, {"connect": 0, "subscribe": 0})[kind] += 2
+        over = used[minute] > budget
+        if kind == "connect":
+            assert (refusal is not None) == over
+            if refusal is not None:
+                assert refusal.status == 429 and refusal.headers["Retry-After"] == str(
+                    max(1, math.ceil(minute + 60 - now))
+                )
+        else:
+            refused, rate_limits = limits.subscribe("10.0.0.1", 7)
+            assert (refused is not None) == over and rate_limits[0]["count"] == used[minute]
+            if refused is not None:
+                assert refused["status"] == 429 and refused["error"]["data"]["retryAfter"] == (minute + 60) * 1000
+    assert limits.weights() == spent
+    assert limits.attempts() == attempts

@@ -93,7 +93,9 @@ class Window:
 class Account:
     """One API key's state on the exchange (not thread-safe: the ``Exchange`` lock guards it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, api_key: str, token_index: dict[str, str]) -> None:
+        self.api_key = api_key
+        self._token_index = token_index  # the exchange's: listen token -> API key
         self.listen_keys = ListenKeys()  # margin user data: cross and isolated
         self.risk_keys = ListenKeys()  # the margin risk stream
         self.tokens: dict[str, int] = {}  # listen token -> expirationTime (ms)
@@ -106,6 +108,7 @@ class Account:
         token = random_string(64)
         self.tokens[token] = expiration = int(now * 1000) + validity_ms
         self.token_scopes[token] = scope
+        self._token_index[token] = self.api_key
         return token, expiration
 
     def book(self, scope: str | None, ids: Ids) -> Book:

@@ -68,6 +68,7 @@ class Exchange:
         self._secret_keys = dict(secret_keys or {})
         self._lock = threading.Lock()
         self._accounts: dict[str, Account] = {}
+        self._token_index: dict[str, str] = {}  # listen token -> the API key that holds it
         self._ip_weights: dict[str, Window] = {}
         self.pairs = checked_pairs(DEFAULT_PAIRS if pairs is None else pairs)
         self.ip_weight_limit = ip_weight_limit
@@ -97,7 +98,7 @@ class Exchange:
         ``operation`` on the key's account; 429 with ``Retry-After`` past the IP budget."""
         with self._lock:
             now = self.clock()
-            account = self._accounts.setdefault(api_key, Account())
+            account = self._account(api_key)
             used, reopens = self._weigh(req.client[0], weight, now)
             weights = {
                 "X-SAPI-USED-UID-WEIGHT-1M": str(account.uid_weight.add(1, now)),
@@ -164,7 +165,7 @@ class Exchange:
         self.admit(api_key)
         self._check_scope(scope)
         with self._lock:
-            account = self._accounts.setdefault(api_key, Account())
+            account = self._account(api_key)
             return action(account.book(scope, self.ids))
 
     def checked_owner(self, api_key: str, scope: str | None) -> Owner:
@@ -185,17 +186,25 @@ class Exchange:
         endpoint would issue it, for tests that need many without a request each."""
         self.checked_owner(api_key, scope)
         with self._lock:
-            account = self._accounts.setdefault(api_key, Account())
+            account = self._account(api_key)
             return account.issue_token(validity_ms, self.clock(), scope)[0]
 
     def token_grant(self, token: str) -> tuple[Owner, int] | None:
         """What a listen token opens: its account's key and isolated symbol, and its
         ``expirationTime`` (ms); None if it was never issued here."""
         with self._lock:
-            for api_key, account in self._accounts.items():
-                if token in account.tokens:
-                    return (api_key, account.token_scopes[token]), account.tokens[token]
-            return None
+            api_key = self._token_index.get(token)
+            if api_key is None:
+                return None
+            account = self._accounts[api_key]
+            return (api_key, account.token_scopes[token]), account.tokens[token]
+
+    def _account(self, api_key: str) -> Account:
+        """The account of ``api_key``, opened empty the first time (the lock is held)."""
+        account = self._accounts.get(api_key)
+        if account is None:
+            account = self._accounts[api_key] = Account(api_key, self._token_index)
+        return account
 
     def risk_keys_of(self, api_key: str) -> list[str]:
         """The active risk-stream listen keys of one account."""
@@ -223,7 +232,8 @@ class Exchange:
     def token_expiry(self, token: str) -> int | None:
         """A token's ``expirationTime`` (ms), None if it was never issued here."""
         with self._lock:
-            return next((a.tokens[token] for a in self._accounts.values() if token in a.tokens), None)
+            api_key = self._token_index.get(token)
+            return None if api_key is None else self._accounts[api_key].tokens[token]
 
     def expire(self, listen_key: str) -> bool:
         """Drop one listen key (margin or risk) of whichever account holds it; False if none does."""

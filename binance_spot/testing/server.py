@@ -48,6 +48,9 @@ class BinanceServer:
     ``ip_weight_limit`` is the request weight an IP may use per minute before 429 (default: no
     limit).
     A listen token of less than ``min_token_validity_ms`` (default 1 s) is refused with -1130.
+    One WebSocket connection carries many accounts' subscriptions within Binance's limits
+    (``stream_subscription_limit``, ``subscription_id_limit``, ``stream_connection_attempt_limit``,
+    the connect and subscribe weight in ``ip_weight_limit``): docs/Testing.md "Many accounts".
     """
 
     def __init__(

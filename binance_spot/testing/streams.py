@@ -107,21 +107,11 @@ class StreamHub:
             if not self._serving:
                 return  # the server is stopping: this connection is cut already
             full = len(self._clients) >= MAX_STREAM_CONNECTIONS
-            if not full:
-                self._opened += 1
-                ws = WebSocketConnection(handler.connection, handler.rfile)
-                client = Session(self._opened, ws, path, time.monotonic(), listen_key, peer)
-                self._clients.append(client)
-        if full:
+            client = None if full else self._register(handler, path, listen_key, peer)
+        if client is None:
             busy = {"code": -1008, "msg": "Server is currently overloaded with other requests. Please try again later."}
             return _refuse(handler, 503, busy, {"Retry-After": "1"})
-        with self._lock:
-            if self._timer is None:
-                self._timer_stop = threading.Event()
-                self._timer = threading.Thread(
-                    target=self._tick, args=(self._timer_stop,), name="BinanceServer-streams", daemon=True
-                )
-                self._timer.start()
+        ws = client.ws
         try:
             handler.send_response(101)
             handler.send_header("Upgrade", "websocket")
@@ -137,6 +127,20 @@ class StreamHub:
             ws.finish()
             with self._lock:
                 self._clients.remove(client)
+
+    def _register(self, handler: BaseHTTPRequestHandler, path: str, listen_key: str | None, peer: str) -> Session:
+        """A new connection's ``Session``, served by the timer from now on (the lock is held)."""
+        self._opened += 1
+        ws = WebSocketConnection(handler.connection, handler.rfile)
+        client = Session(self._opened, ws, path, time.monotonic(), listen_key, peer)
+        self._clients.append(client)
+        if self._timer is None:
+            self._timer_stop = threading.Event()
+            self._timer = threading.Thread(
+                target=self._tick, args=(self._timer_stop,), name="BinanceServer-streams", daemon=True
+            )
+            self._timer.start()
+        return client
 
     def _request(self, client: Session, data: str | bytes) -> None:
         try:
