@@ -18,6 +18,7 @@ import pytest
 from test_server_attacks import address, frame, handshake, read_frame, read_head
 
 from binance_spot.testing import MAX_STREAM_CONNECTIONS, BinanceServer, ManualClock
+from binance_spot.testing.accounts import MAX_IPS, Windows
 
 SUBSCRIBE = "userDataStream.subscribe.listenToken"
 
@@ -285,3 +286,13 @@ def test_a_subscribe_flood_is_answered_and_bounded(server: BinanceServer, open_r
     assert {code(a) for a in answers if a["status"] != 200} == {-1034}
     assert sorted(set(refused)) == list(range(50, 100)) and len(refused) == count // 2  # renewals still pass
     assert sorted(len(s) for s in server.stream_subscriptions.values()) == [1, 50]
+
+
+def test_counts_kept_per_address_stay_bounded() -> None:
+    windows = Windows()
+    for n in range(MAX_IPS):  # a client from many IPv6 addresses
+        assert windows.add(f"2001:db8::{n:x}", 1, 0.0) == (1, 60.0)
+    assert windows.add("2001:db8::ffff:1", 2, 30.0) == (2, 60.0)  # all still in their minute: kept
+    assert len(windows) == MAX_IPS + 1
+    assert windows.add("2001:db8::ffff:2", 1, 61.0) == (1, 120.0)  # the idle ones are forgotten
+    assert len(windows) == 1

@@ -10,12 +10,15 @@ import string
 
 from binance_spot.testing.margin import Book, Ids
 
-__all__ = ["LISTEN_KEY_VALIDITY", "MAX_TOKEN_VALIDITY_MS", "Account", "ListenKeys", "Window"]
+__all__ = ["LISTEN_KEY_VALIDITY", "MAX_IPS", "MAX_TOKEN_VALIDITY_MS", "Account", "ListenKeys", "Window", "Windows"]
 
 #: Seconds a listen key lives after its creation or last keepalive.
 LISTEN_KEY_VALIDITY = 3600.0
 #: Default and maximum ``validity`` of a listen token, in milliseconds (24 hours).
 MAX_TOKEN_VALIDITY_MS = 86_400_000
+
+#: Client addresses whose counts are kept before the idle ones are forgotten.
+MAX_IPS = 4096
 
 _ALNUM = string.ascii_letters + string.digits
 
@@ -88,6 +91,28 @@ class Window:
     def ends(self, now: float) -> float:
         """When the window holding ``now`` ends, on the clock."""
         return (now // self.length + 1) * self.length
+
+
+class Windows:
+    """A ``Window`` per client address; past ``MAX_IPS`` addresses the idle ones are forgotten,
+    so clients from many addresses (IPv6) cannot grow it without bound."""
+
+    def __init__(self, length: float = 60.0) -> None:
+        self._length = length
+        self._by_ip: dict[str, Window] = {}
+
+    def add(self, ip: str, amount: int, now: float) -> tuple[int, float]:
+        """Count ``amount`` for ``ip`` at ``now``: its window's total, and when that window ends."""
+        window = self._by_ip.get(ip)
+        if window is None:
+            if len(self._by_ip) >= MAX_IPS:
+                self._by_ip = {key: kept for key, kept in self._by_ip.items() if not kept.idle(now)}
+            window = self._by_ip[ip] = Window(self._length)
+        return window.add(amount, now), window.ends(now)
+
+    def __len__(self) -> int:
+        """Addresses counted now."""
+        return len(self._by_ip)
 
 
 class Account:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from binance_spot.testing.accounts import Account, Window
+from binance_spot.testing.accounts import Account, Windows
 from binance_spot.testing.margin import Book, Ids
 from binance_spot.testing.params import integer, invalid, is_form, mandatory, require
 from binance_spot.testing.records import Recorded
@@ -36,8 +36,6 @@ DEFAULT_PAIRS: Mapping[str, tuple[str, str]] = {
 _SYMBOL = re.compile(r"[A-Z0-9]{2,20}")
 _ASSET = re.compile(r"[A-Z0-9]{1,10}")
 
-#: Addresses whose minute of weight is kept before the idle ones are forgotten.
-MAX_IPS = 4096
 _API_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: What an endpoint does to the caller's account: the JSON answer, or an ``ApiError`` raised.
 Operation = Callable[[Account, Recorded, float], object]
@@ -69,7 +67,7 @@ class Exchange:
         self._lock = threading.Lock()
         self._accounts: dict[str, Account] = {}
         self._token_index: dict[str, str] = {}  # listen token -> the API key that holds it
-        self._ip_weights: dict[str, Window] = {}
+        self._ip_weights = Windows()  # per IP, per clock minute
         self.pairs = checked_pairs(DEFAULT_PAIRS if pairs is None else pairs)
         self.ip_weight_limit = ip_weight_limit
         self.ids = Ids()
@@ -122,14 +120,9 @@ class Exchange:
             return self._weigh(ip, weight, self.clock())
 
     def _weigh(self, ip: str, weight: int, now: float) -> tuple[int, float | None]:
-        window = self._ip_weights.get(ip)
-        if window is None:
-            if len(self._ip_weights) >= MAX_IPS:  # many addresses (IPv6): forget the idle ones
-                self._ip_weights = {k: w for k, w in self._ip_weights.items() if not w.idle(now)}
-            window = self._ip_weights[ip] = Window()
-        used = window.add(weight, now)
+        used, ends = self._ip_weights.add(ip, weight, now)
         broken = self.ip_weight_limit is not None and used > self.ip_weight_limit
-        return used, window.ends(now) if broken else None
+        return used, ends if broken else None
 
     def too_much_weight(self, ip: str) -> ApiError:
         """Binance's answer to an IP past its weight budget (429, -1003)."""

@@ -11,7 +11,7 @@ import math
 import threading
 from typing import Any, NamedTuple
 
-from binance_spot.testing.accounts import Window
+from binance_spot.testing.accounts import Windows
 from binance_spot.testing.exchange import Exchange
 
 __all__ = [
@@ -29,7 +29,6 @@ CONNECT_WEIGHT, SUBSCRIBE_WEIGHT = 2, 2
 CONNECTION_ATTEMPTS, ATTEMPT_WINDOW = 300, 300.0
 #: Windows each record keeps (a day of minutes), the oldest forgotten beyond it.
 RECORD_WINDOWS = 1440
-_MAX_IPS = 4096
 
 
 class Refusal(NamedTuple):
@@ -47,7 +46,7 @@ class StreamLimits:
         self._exchange = exchange
         self._lock = threading.Lock()
         self.attempt_limit: int | None = CONNECTION_ATTEMPTS
-        self._attempts: dict[str, Window] = {}
+        self._attempts = Windows(ATTEMPT_WINDOW)
         self._attempt_record: dict[int, int] = {}  # window start (s) -> attempts, refused ones too
         self._weight_record: dict[int, dict[str, int]] = {}  # minute start (s) -> weight by kind
 
@@ -56,16 +55,11 @@ class StreamLimits:
         when it breaks the attempt limit (429) or the weight budget (429), else None."""
         now = self._exchange.clock()
         with self._lock:
-            window = self._attempts.get(ip)
-            if window is None:
-                if len(self._attempts) >= _MAX_IPS:
-                    self._attempts = {k: w for k, w in self._attempts.items() if not w.idle(now)}
-                window = self._attempts[ip] = Window(ATTEMPT_WINDOW)
-            attempts = window.add(1, now)
+            attempts, ends = self._attempts.add(ip, 1, now)
             _count(self._attempt_record, int(now // ATTEMPT_WINDOW * ATTEMPT_WINDOW), 1)
         if self.attempt_limit is not None and attempts > self.attempt_limit:
             msg = f"Too many connection attempts from IP({ip}); current limit is {self.attempt_limit} per 5 MINUTE."
-            return _refusal(-1003, msg, window.ends(now) - now)
+            return _refusal(-1003, msg, ends - now)
         reopens = self._weigh(ip, "connect", CONNECT_WEIGHT, now)[1]
         if reopens is not None:
             return _refusal(-1003, self._exchange.too_much_weight(ip).msg, reopens - now)
