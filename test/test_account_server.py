@@ -244,7 +244,7 @@ def manual() -> Iterator[tuple[BinanceServer, ManualClock]]:
 
 
 def get(server: BinanceServer, path: str, params: dict[str, Any], *, sign: str | None = SECRET,
-        now: ManualClock | None = None) -> tuple[int, dict[str, str], Any]:  # fmt: skip
+        now: ManualClock | None = None, api_key: str = KEY) -> tuple[int, dict[str, str], Any]:  # fmt: skip
     query = dict(params)
     if now is not None:
         query.setdefault("timestamp", int(now() * 1000))
@@ -254,7 +254,7 @@ def get(server: BinanceServer, path: str, params: dict[str, Any], *, sign: str |
     parts = urlsplit(server.url)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
     try:
-        connection.request("GET", f"{path}?{payload}", headers={"X-MBX-APIKEY": KEY})
+        connection.request("GET", f"{path}?{payload}", headers={"X-MBX-APIKEY": api_key})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), json.loads(response.read())
     finally:

@@ -6,13 +6,20 @@ the SDK's stream is not used, so what is pinned is what the server does on the w
 """
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
+from test_account_server import ACCOUNT, get
 
 from binance_spot.testing import BinanceServer, ManualClock
+
+ROOT = Path(__file__).resolve().parents[1]
 
 KEYS = ("account-a", "account-b", "account-c")
 MARKER = {"e": "marker", "E": 1}
@@ -140,3 +147,59 @@ def test_unsubscribing_one_account_leaves_the_others(server: BinanceServer, clie
 def test_isolated_without_an_api_key_is_refused(server: BinanceServer) -> None:
     with pytest.raises(ValueError, match="api_key"):
         server.push_event({"e": "balanceUpdate", "E": 1}, isolated="BTCUSDT")
+
+
+def run_control(*args: str) -> "subprocess.CompletedProcess[str]":
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    command = [sys.executable, "-m", "binance_spot.testing", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=20)
+
+
+def test_push_event_from_the_shell_targets_one_account(server: BinanceServer, clients: ExitStack) -> None:
+    ws = connect(server, clients)
+    a, b = sid(ws.subscribe(server.listen_token(KEYS[0]))), sid(ws.subscribe(server.listen_token(KEYS[1])))
+    a_btc = sid(ws.subscribe(server.listen_token(KEYS[0], isolated="BTCUSDT")))
+    event = json.dumps({"e": "balanceUpdate", "E": 1, "a": "BTC", "d": "1", "T": 1})
+    done = run_control("push-event", "--url", server.url, "--api-key", KEYS[1], event)
+    assert (done.returncode, done.stdout) == (0, "pushed to 1 subscription(s)\n"), done.stderr
+    done = run_control("push-event", "--url", server.url, "--api-key", KEYS[0], "--isolated", "BTCUSDT", event)
+    assert done.stdout == "pushed to 1 subscription(s)\n"
+    assert run_control("push-event", "--url", server.url, event).stdout == "pushed to 3 subscription(s)\n"
+    server.push_event(MARKER)
+    seen = ws.until_markers(3)
+    assert seen[:2] == [(b, "balanceUpdate"), (a_btc, "balanceUpdate")]  # the targeted ones, then all three
+    assert sorted(seen[2:]) == sorted([(a, "balanceUpdate"), (b, "balanceUpdate"), (a_btc, "balanceUpdate")])
+
+
+def test_push_event_from_the_shell_refuses_a_half_named_account(server: BinanceServer) -> None:
+    event = json.dumps({"e": "balanceUpdate", "E": 1})
+    done = run_control("push-event", "--url", "http://127.0.0.1:1", "--isolated", "BTCUSDT", event)
+    assert done.returncode == 2 and "--api-key" in done.stderr  # before any request: port 1 is not a server
+    done = run_control("push-event", "--url", server.url, "--api-key", KEYS[0], "--isolated", "NOPE", event)
+    assert done.returncode == 1 and "NOPE" in done.stderr and "HTTP 400" in done.stderr
+
+
+def signed_get(server: BinanceServer, clock: ManualClock, api_key: str, secret: str) -> tuple[int, Any]:
+    status, _, body = get(server, ACCOUNT, {}, sign=secret, now=clock, api_key=api_key)
+    return status, body
+
+
+def test_a_thousand_accounts_are_made_at_once_and_each_signs_with_its_secret(clock: ManualClock) -> None:
+    with BinanceServer(clock=clock, api_keys=["the-only-key"]) as server:  # a server that restricts its keys
+        before = len(server.requests)
+        accounts = server.new_accounts(1000, prefix="desk")
+        assert len(accounts) == 1000 and len(set(accounts.values())) == 1000
+        assert len(server.requests) == before  # no request each
+        (key, secret), (other_key, other_secret) = list(accounts.items())[:2]
+        assert key.startswith("desk-0-") and other_key.startswith("desk-1-")
+        assert signed_get(server, clock, key, secret)[0] == 200
+        assert signed_get(server, clock, other_key, other_secret)[0] == 200
+        assert signed_get(server, clock, key, other_secret)[1]["code"] == -1022  # each its own secret
+        assert signed_get(server, clock, "not-made-here", secret)[1]["code"] == -2015
+        assert all(server.listen_token(made) for made in accounts)
+        with pytest.raises(ValueError, match="refuses"):
+            server.listen_token("not-made-here")
+    for bad in ({"count": 0}, {"count": 10, "prefix": "no spaces"}):
+        with pytest.raises(ValueError):
+            BinanceServer().new_accounts(**bad)  # type: ignore[arg-type]

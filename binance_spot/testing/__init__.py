@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from binance_spot.testing.margin import MAX_ORDERS, MAX_TRADES
     from binance_spot.testing.records import REQUEST_LOG_SIZE, Recorded
     from binance_spot.testing.server import BinanceServer
+    from binance_spot.testing.streams import MAX_STREAM_CONNECTIONS
     from binance_spot.testing.trading import ExchangeAccount
     from binance_spot.testing.transport import FunctionTransport, respond
 
@@ -32,6 +33,7 @@ _EXPORTS = {
     "MAX_BODY_BYTES": _SERVE,
     "MAX_CONNECTIONS": _SERVE,
     "MAX_HEAD_BYTES": _SERVE,
+    "MAX_STREAM_CONNECTIONS": "binance_spot.testing.streams",
     "MAX_TOKEN_VALIDITY_MS": _ACCOUNTS,
     "MAX_ORDERS": _MARGIN,
     "MAX_TRADES": _MARGIN,
@@ -51,6 +53,7 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_CONNECTIONS",
     "MAX_HEAD_BYTES",
+    "MAX_STREAM_CONNECTIONS",
     "MAX_TOKEN_VALIDITY_MS",
     "MAX_ORDERS",
     "MAX_TRADES",

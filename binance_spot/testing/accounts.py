@@ -10,12 +10,15 @@ import string
 
 from binance_spot.testing.margin import Book, Ids
 
-__all__ = ["LISTEN_KEY_VALIDITY", "MAX_TOKEN_VALIDITY_MS", "Account", "ListenKeys", "MinuteWeight"]
+__all__ = ["LISTEN_KEY_VALIDITY", "MAX_IPS", "MAX_TOKEN_VALIDITY_MS", "Account", "ListenKeys", "Window", "Windows"]
 
 #: Seconds a listen key lives after its creation or last keepalive.
 LISTEN_KEY_VALIDITY = 3600.0
 #: Default and maximum ``validity`` of a listen token, in milliseconds (24 hours).
 MAX_TOKEN_VALIDITY_MS = 86_400_000
+
+#: Client addresses whose counts are kept before the idle ones are forgotten.
+MAX_IPS = 4096
 
 _ALNUM = string.ascii_letters + string.digits
 
@@ -66,29 +69,63 @@ class ListenKeys:
         self._keys.clear()
 
 
-class MinuteWeight:
-    """Request weight used in the current clock minute, as Binance's ``X-SAPI-USED-*-WEIGHT-1M`` report it."""
+class Window:
+    """A count in the current clock window of ``length`` seconds (Binance's limits count in
+    fixed windows: a minute of request weight, five minutes of connection attempts)."""
 
-    def __init__(self) -> None:
-        self._minute, self._used = 0, 0
+    def __init__(self, length: float = 60.0) -> None:
+        self.length = length
+        self._window, self._used = 0, 0
 
-    def add(self, weight: int, now: float) -> int:
-        """Count ``weight`` at ``now``; the minute's running total."""
-        minute = int(now // 60)
-        self._used = self._used + weight if minute == self._minute else weight
-        self._minute = minute
+    def add(self, amount: int, now: float) -> int:
+        """Count ``amount`` at ``now``; the window's running total."""
+        window = int(now // self.length)
+        self._used = self._used + amount if window == self._window else amount
+        self._window = window
         return self._used
+
+    def idle(self, now: float) -> bool:
+        """Nothing was counted in the window holding ``now``."""
+        return int(now // self.length) != self._window
+
+    def ends(self, now: float) -> float:
+        """When the window holding ``now`` ends, on the clock."""
+        return (now // self.length + 1) * self.length
+
+
+class Windows:
+    """A ``Window`` per client address; past ``MAX_IPS`` addresses the idle ones are forgotten,
+    so clients from many addresses (IPv6) cannot grow it without bound."""
+
+    def __init__(self, length: float = 60.0) -> None:
+        self._length = length
+        self._by_ip: dict[str, Window] = {}
+
+    def add(self, ip: str, amount: int, now: float) -> tuple[int, float]:
+        """Count ``amount`` for ``ip`` at ``now``: its window's total, and when that window ends."""
+        window = self._by_ip.get(ip)
+        if window is None:
+            if len(self._by_ip) >= MAX_IPS:
+                self._by_ip = {key: kept for key, kept in self._by_ip.items() if not kept.idle(now)}
+            window = self._by_ip[ip] = Window(self._length)
+        return window.add(amount, now), window.ends(now)
+
+    def __len__(self) -> int:
+        """Addresses counted now."""
+        return len(self._by_ip)
 
 
 class Account:
     """One API key's state on the exchange (not thread-safe: the ``Exchange`` lock guards it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, api_key: str, token_index: dict[str, str]) -> None:
+        self.api_key = api_key
+        self._token_index = token_index  # the exchange's: listen token -> API key
         self.listen_keys = ListenKeys()  # margin user data: cross and isolated
         self.risk_keys = ListenKeys()  # the margin risk stream
         self.tokens: dict[str, int] = {}  # listen token -> expirationTime (ms)
         self.token_scopes: dict[str, str | None] = {}  # listen token -> isolated symbol (None: cross)
-        self.uid_weight = MinuteWeight()
+        self.uid_weight = Window()  # the minute's weight, as X-SAPI-USED-UID-WEIGHT-1M reports it
         self.books: dict[str | None, Book] = {}  # None: cross margin; else the isolated symbol
 
     def issue_token(self, validity_ms: int, now: float, scope: str | None = None) -> tuple[str, int]:
@@ -96,6 +133,7 @@ class Account:
         token = random_string(64)
         self.tokens[token] = expiration = int(now * 1000) + validity_ms
         self.token_scopes[token] = scope
+        self._token_index[token] = self.api_key
         return token, expiration
 
     def book(self, scope: str | None, ids: Ids) -> Book:

@@ -29,7 +29,7 @@ MAX_ADVANCE = 365 * 86_400.0
 class Controls(Protocol):
     """What the admin endpoint drives (``BinanceServer`` is one)."""
 
-    def push_event(self, event: dict[str, Any]) -> int: ...
+    def push_event(self, event: dict[str, Any], api_key: str | None = None, isolated: str | None = None) -> int: ...
     def push_risk_event(self, event: dict[str, Any], listen_key: str | None = None) -> int: ...
     def drop_streams(self) -> int: ...
     def shutdown_streams(self) -> int: ...
@@ -80,7 +80,7 @@ class Admin:
         self._controls = controls
         self._advance = advance
         self._actions: dict[str, Callable[[Any], dict[str, Any]]] = {
-            "push-event": lambda body: {"reached": controls.push_event(_event(body))},
+            "push-event": self._push_event,
             "push-risk-event": lambda body: {"reached": controls.push_risk_event(_event(body))},
             "drop-streams": lambda body: {"dropped": controls.drop_streams()},
             "shutdown-streams": lambda body: {"announced": controls.shutdown_streams()},
@@ -127,6 +127,17 @@ class Admin:
             return act(account, body)
         except (KeyError, TypeError, ValueError) as refused:
             raise _Refused(400, str(refused).strip("'\"")) from None
+
+    def _push_event(self, body: Any) -> dict[str, Any]:
+        """The body is the event (to every subscription), or ``{"event": ..., "api_key": ...,
+        "isolated": ...}`` for one account's subscriptions."""
+        if not (isinstance(body, dict) and "event" in body and "e" not in body):
+            return {"reached": self._controls.push_event(_event(body))}
+        api_key, isolated = _text(body, "api_key"), _text(body, "isolated", required=False)
+        try:
+            return {"reached": self._controls.push_event(_event(body["event"]), api_key, isolated)}
+        except ValueError as refused:  # a key the server refuses, a symbol it does not trade
+            raise _Refused(400, str(refused)) from None
 
     def _expire_keys(self, body: Any) -> dict[str, Any]:
         self._controls.expire_all()

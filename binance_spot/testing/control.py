@@ -26,7 +26,7 @@ TIMEOUT, MAX_ANSWER = 5.0, 65_536
 _LOCAL = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 _HELP = {
-    "push-event": "send a user-data event to every listen-token subscription",
+    "push-event": "send a user-data event to every listen-token subscription, or to one account's (--api-key)",
     "push-risk-event": "send a risk-stream event to every risk-stream connection",
     "drop-streams": "cut every WebSocket connection without a close frame (the streams reconnect)",
     "shutdown-streams": "announce serverShutdown on every WebSocket API connection",
@@ -86,6 +86,9 @@ def _parser(prog: str) -> _Parser:
         command.add_argument("--url", help="the server (default: $BINANCE_HOST, as its export lines set it)")
         if action.startswith("push"):
             command.add_argument("event", type=_event, help='the event as JSON: \'{"e": "balanceUpdate", ...}\'')
+        if action == "push-event":
+            command.add_argument("--api-key", metavar="KEY", help="only the subscriptions of this account")
+            command.add_argument("--isolated", metavar="SYMBOL", help="its isolated margin account of SYMBOL")
         elif action == "advance-clock":
             command.add_argument("seconds", type=_seconds, help="seconds to move forward")
         elif action in _ACCOUNT_ARGUMENTS:
@@ -110,6 +113,15 @@ def _account_body(args: argparse.Namespace) -> dict[str, Any]:
     if args.action == "fill-order":
         body["price"] = args.price
     return body
+
+
+def _push_body(args: argparse.Namespace) -> dict[str, Any]:
+    """The event alone (every subscription), or wrapped with the account it is for."""
+    if args.api_key is None:
+        if args.isolated is not None:
+            raise _Usage("--isolated names an account of an API key: pass --api-key too")
+        return dict(args.event)
+    return {"event": args.event, "api_key": args.api_key, "isolated": args.isolated}
 
 
 def _address(url: str | None) -> tuple[str, int]:
@@ -194,7 +206,9 @@ def main(argv: Sequence[str], prog: str) -> int:
         body: dict[str, Any] = {"seconds": args.seconds} if args.action == "advance-clock" else {}
         if args.action in _ACCOUNT_ARGUMENTS:
             body = _account_body(args)
-        answer = post(args.url or os.environ.get("BINANCE_HOST"), args.action, getattr(args, "event", body))
+        elif args.action.startswith("push"):
+            body = _push_body(args) if args.action == "push-event" else args.event
+        answer = post(args.url or os.environ.get("BINANCE_HOST"), args.action, body)
     except _Usage as exc:
         print(f"{prog}: error: {exc} (see {prog} ACTION --help)", file=sys.stderr)
         return EXIT_USAGE

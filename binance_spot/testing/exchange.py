@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from binance_spot.testing.accounts import Account, MinuteWeight
+from binance_spot.testing.accounts import Account, Windows
 from binance_spot.testing.margin import Book, Ids
 from binance_spot.testing.params import integer, invalid, is_form, mandatory, require
 from binance_spot.testing.records import Recorded
@@ -62,14 +62,25 @@ class Exchange:
         ip_weight_limit: int | None = None,
     ) -> None:
         self.clock = clock
-        self._api_keys = None if api_keys is None else frozenset(api_keys)
+        self._api_keys = None if api_keys is None else set(api_keys)
         self._secret_keys = dict(secret_keys or {})
         self._lock = threading.Lock()
         self._accounts: dict[str, Account] = {}
-        self._ip_weights: dict[str, MinuteWeight] = {}
+        self._token_index: dict[str, str] = {}  # listen token -> the API key that holds it
+        self._ip_weights = Windows()  # per IP, per clock minute
         self.pairs = checked_pairs(DEFAULT_PAIRS if pairs is None else pairs)
         self.ip_weight_limit = ip_weight_limit
         self.ids = Ids()
+
+    def register(self, secret_keys: Mapping[str, str]) -> None:
+        """Accept these API keys (also when ``api_keys`` restricts them) with their secrets."""
+        for api_key in secret_keys:
+            if not _API_KEY.fullmatch(api_key):
+                raise ValueError(f"an API key is 1 to 64 letters, digits, '-' or '_', got {api_key!r}")
+        with self._lock:
+            if self._api_keys is not None:
+                self._api_keys.update(secret_keys)
+            self._secret_keys.update(secret_keys)
 
     def admit(self, api_key: str) -> None:
         """Raise Binance's error for an API key it would refuse."""
@@ -85,25 +96,38 @@ class Exchange:
         ``operation`` on the key's account; 429 with ``Retry-After`` past the IP budget."""
         with self._lock:
             now = self.clock()
-            account = self._accounts.setdefault(api_key, Account())
-            ip_weight = self._ip_weights.setdefault(req.client[0], MinuteWeight())
-            used = ip_weight.add(weight, now)
+            account = self._account(api_key)
+            used, reopens = self._weigh(req.client[0], weight, now)
             weights = {
                 "X-SAPI-USED-UID-WEIGHT-1M": str(account.uid_weight.add(1, now)),
                 "X-SAPI-USED-IP-WEIGHT-1M": str(used),
             }
             try:
-                if self.ip_weight_limit is not None and used > self.ip_weight_limit:
-                    wait = max(1, math.ceil(60 - now % 60))
-                    weights["Retry-After"] = str(wait)
-                    raise ApiError(429, -1003, f"Too many requests; current limit of IP({req.client[0]}) is "
-                                   f"{self.ip_weight_limit} requests per minute.")  # fmt: skip
+                if reopens is not None:
+                    weights["Retry-After"] = str(max(1, math.ceil(reopens - now)))
+                    raise self.too_much_weight(req.client[0])
                 if signed and req.param("signature") is None:
                     raise mandatory("signature")
                 self._verify_signature(req, api_key, now)
                 return json_reply(200, operation(account, req, now), weights)
             except ApiError as error:
                 return error.reply(weights)
+
+    def weigh(self, ip: str, weight: int) -> tuple[int, float | None]:
+        """Count ``weight`` against ``ip``'s budget of the clock minute (REST and WebSocket API alike):
+        the minute's total, and when the budget opens again if this broke it (None: within it)."""
+        with self._lock:
+            return self._weigh(ip, weight, self.clock())
+
+    def _weigh(self, ip: str, weight: int, now: float) -> tuple[int, float | None]:
+        used, ends = self._ip_weights.add(ip, weight, now)
+        broken = self.ip_weight_limit is not None and used > self.ip_weight_limit
+        return used, ends if broken else None
+
+    def too_much_weight(self, ip: str) -> ApiError:
+        """Binance's answer to an IP past its weight budget (429, -1003)."""
+        return ApiError(429, -1003, f"Too many requests; current limit of IP({ip}) is "
+                        f"{self.ip_weight_limit} requests per minute.")  # fmt: skip
 
     def _verify_signature(self, req: Recorded, api_key: str, now: float) -> None:
         """Check a signed request like Binance does; unsigned ones pass (USER_STREAM, MARKET_DATA)."""
@@ -132,30 +156,48 @@ class Exchange:
     def change(self, api_key: str, scope: str | None, action: Callable[[Book], T]) -> T:
         """Run ``action`` on the margin book of ``api_key`` (cross, or the isolated ``scope``)."""
         self.admit(api_key)
+        self._check_scope(scope)
+        with self._lock:
+            account = self._account(api_key)
+            return action(account.book(scope, self.ids))
+
+    def checked_owner(self, api_key: str, scope: str | None) -> Owner:
+        """``(api_key, scope)`` when the exchange would have that account; ValueError saying why not."""
+        try:
+            self.admit(api_key)
+        except ApiError as refused:
+            raise ValueError(f"the server refuses this API key: {refused.msg}") from None
+        self._check_scope(scope)
+        return api_key, scope
+
+    def _check_scope(self, scope: str | None) -> None:
         if scope is not None and scope not in self.pairs:
             raise ValueError(f"isolated symbol {scope!r} is not one of the pairs {sorted(self.pairs)}")
-        with self._lock:
-            account = self._accounts.setdefault(api_key, Account())
-            return action(account.book(scope, self.ids))
 
     def issue_token(self, api_key: str, scope: str | None, validity_ms: int) -> str:
         """A listen token of ``api_key``'s cross account (or its isolated ``scope``), as the REST
         endpoint would issue it, for tests that need many without a request each."""
-        self.admit(api_key)
-        if scope is not None and scope not in self.pairs:
-            raise ValueError(f"isolated symbol {scope!r} is not one of the pairs {sorted(self.pairs)}")
+        self.checked_owner(api_key, scope)
         with self._lock:
-            account = self._accounts.setdefault(api_key, Account())
+            account = self._account(api_key)
             return account.issue_token(validity_ms, self.clock(), scope)[0]
 
     def token_grant(self, token: str) -> tuple[Owner, int] | None:
         """What a listen token opens: its account's key and isolated symbol, and its
         ``expirationTime`` (ms); None if it was never issued here."""
         with self._lock:
-            for api_key, account in self._accounts.items():
-                if token in account.tokens:
-                    return (api_key, account.token_scopes[token]), account.tokens[token]
-            return None
+            api_key = self._token_index.get(token)
+            if api_key is None:
+                return None
+            account = self._accounts[api_key]
+            return (api_key, account.token_scopes[token]), account.tokens[token]
+
+    def _account(self, api_key: str) -> Account:
+        """The account of ``api_key``, opened empty the first time (the lock is held)."""
+        account = self._accounts.get(api_key)
+        if account is None:
+            account = self._accounts[api_key] = Account(api_key, self._token_index)
+        return account
 
     def risk_keys_of(self, api_key: str) -> list[str]:
         """The active risk-stream listen keys of one account."""
@@ -183,7 +225,8 @@ class Exchange:
     def token_expiry(self, token: str) -> int | None:
         """A token's ``expirationTime`` (ms), None if it was never issued here."""
         with self._lock:
-            return next((a.tokens[token] for a in self._accounts.values() if token in a.tokens), None)
+            api_key = self._token_index.get(token)
+            return None if api_key is None else self._accounts[api_key].tokens[token]
 
     def expire(self, listen_key: str) -> bool:
         """Drop one listen key (margin or risk) of whichever account holds it; False if none does."""

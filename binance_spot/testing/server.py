@@ -9,9 +9,11 @@ keys, tokens, weights, signatures), the REST endpoints, the fault queue, the Web
 the request log, and an ``HttpServer`` per run that parses and routes.
 """
 
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any, TextIO
 
 from binance_spot.testing.accounts import MAX_TOKEN_VALIDITY_MS
@@ -21,11 +23,13 @@ from binance_spot.testing.exchange import Exchange
 from binance_spot.testing.faults import Fault, Faults
 from binance_spot.testing.handler import HttpServer, Site
 from binance_spot.testing.records import LOG_BYTES, REQUEST_LOG_SIZE, AccessLog, Recorded, RequestLog
-from binance_spot.testing.replies import ApiError
 from binance_spot.testing.streams import StreamHub, StreamMessage
 from binance_spot.testing.trading import ExchangeAccount, Trading
 
-__all__ = ["BinanceServer"]
+__all__ = ["MAX_NEW_ACCOUNTS", "BinanceServer"]
+
+#: Accounts one ``new_accounts`` call makes at most.
+MAX_NEW_ACCOUNTS = 100_000
 
 
 class BinanceServer:
@@ -44,6 +48,9 @@ class BinanceServer:
     ``ip_weight_limit`` is the request weight an IP may use per minute before 429 (default: no
     limit).
     A listen token of less than ``min_token_validity_ms`` (default 1 s) is refused with -1130.
+    One WebSocket connection carries many accounts' subscriptions within Binance's limits
+    (``stream_subscription_limit``, ``subscription_id_limit``, ``stream_connection_attempt_limit``,
+    the connect and subscribe weight in ``ip_weight_limit``): docs/Testing.md "Many accounts".
     """
 
     def __init__(
@@ -194,6 +201,16 @@ class BinanceServer:
         expiration = self._exchange.token_expiry(token)
         return expiration is not None and self._exchange.clock() * 1000 < expiration
 
+    def new_accounts(self, count: int, prefix: str = "account") -> dict[str, str]:
+        """``count`` new accounts: API key -> secret, accepted and checked in signatures at once
+        (no request each), for tests and benchmarks that follow many accounts. Keys are
+        ``<prefix>-<n>-<random>``; the secrets are random and only here."""
+        if not (isinstance(count, int) and 0 < count <= MAX_NEW_ACCOUNTS):
+            raise ValueError(f"count must be 1 to {MAX_NEW_ACCOUNTS}, got {count!r}")
+        made = {f"{prefix}-{n}-{secrets.token_hex(4)}": secrets.token_hex(32) for n in range(count)}
+        self._exchange.register(made)
+        return made
+
     def listen_token(self, api_key: str, isolated: str | None = None, validity_ms: int = MAX_TOKEN_VALIDITY_MS) -> str:
         """A listen token of ``api_key``'s cross account (or its ``isolated`` symbol's), as
         ``POST /sapi/v1/userListenToken`` issues it but without a request: a test subscribes a
@@ -201,10 +218,7 @@ class BinanceServer:
         symbol or a validity out of range raise ``ValueError``."""
         if not (isinstance(validity_ms, int) and 1 <= validity_ms <= MAX_TOKEN_VALIDITY_MS):
             raise ValueError(f"validity_ms must be 1 to {MAX_TOKEN_VALIDITY_MS}, got {validity_ms!r}")
-        try:
-            return self._exchange.issue_token(api_key, isolated, validity_ms)
-        except ApiError as refused:
-            raise ValueError(f"the server refuses this API key: {refused.msg}") from None
+        return self._exchange.issue_token(api_key, isolated, validity_ms)
 
     def expire(self, listen_key: str) -> None:
         """Make one listen key (margin or risk) expire now, as if its hour had passed."""
@@ -244,12 +258,13 @@ class BinanceServer:
     def push_event(self, event: dict[str, Any], api_key: str | None = None, isolated: str | None = None) -> int:
         """Send a user-data event (``{"e": ..., "E": ..., ...}``) to every live listen-token
         subscription (or only to those of ``api_key``'s cross account, or of its ``isolated``
-        symbol), wrapped as Binance does; returns how many subscriptions it reached."""
+        symbol), wrapped as Binance does; returns how many subscriptions it reached. A key the
+        server refuses or a symbol it does not trade raise ``ValueError``."""
         if api_key is None:
             if isolated is not None:
                 raise ValueError("isolated= names an account of an api_key: pass api_key= too")
             return self._streams.push(event)
-        return self._trading.send((api_key, isolated), [event])
+        return self._trading.send(self._exchange.checked_owner(api_key, isolated), [event])
 
     def push_risk_event(self, event: dict[str, Any], listen_key: str | None = None) -> int:
         """Send a risk-stream event to the connections of ``listen_key`` (default: all)."""
@@ -293,11 +308,45 @@ class BinanceServer:
     @property
     def subscription_id_limit(self) -> int:
         """Subscription ids a connection may use before -2042 (Binance: 65,535)."""
-        return self._streams.id_limit
+        return self._streams.quota.ids
 
     @subscription_id_limit.setter
     def subscription_id_limit(self, limit: int) -> None:
-        self._streams.id_limit = int(limit)
+        self._streams.quota = replace(self._streams.quota, ids=int(limit))
+
+    @property
+    def stream_subscription_limit(self) -> int:
+        """Subscriptions a connection may hold at once before -1034 (Binance: 1,000); tests set it lower."""
+        return self._streams.quota.active
+
+    @stream_subscription_limit.setter
+    def stream_subscription_limit(self, limit: int) -> None:
+        if not (isinstance(limit, int) and limit >= 0):
+            raise ValueError(f"stream_subscription_limit must be an int >= 0, got {limit!r}")
+        self._streams.quota = replace(self._streams.quota, active=limit)
+
+    @property
+    def stream_connection_attempt_limit(self) -> int | None:
+        """WebSocket API connection attempts an IP may make per 5 clock minutes before a 429
+        handshake (Binance: 300; None: no limit)."""
+        return self._streams.limits.attempt_limit
+
+    @stream_connection_attempt_limit.setter
+    def stream_connection_attempt_limit(self, limit: int | None) -> None:
+        if limit is not None and not (isinstance(limit, int) and limit >= 0):
+            raise ValueError(f"stream_connection_attempt_limit must be an int >= 0 or None, got {limit!r}")
+        self._streams.limits.attempt_limit = limit
+
+    @property
+    def stream_weights(self) -> dict[int, dict[str, int]]:
+        """WebSocket API weight spent per clock minute (its start in epoch seconds -> ``{"connect": W,
+        "subscribe": W}``; renewals are subscribes), counted in ``ip_weight_limit``'s budget too."""
+        return self._streams.limits.weights()
+
+    @property
+    def stream_connection_attempts(self) -> dict[int, int]:
+        """WebSocket API handshakes per 5-minute clock window (its start in epoch seconds), refused ones too."""
+        return self._streams.limits.attempts()
 
     @property
     def stream_messages(self) -> list[StreamMessage]:

@@ -20,17 +20,19 @@ from typing import Any
 
 from binance_spot.testing.exchange import Exchange, Owner
 from binance_spot.testing.records import LOG_BYTES, BoundedLog
-from binance_spot.testing.sessions import Session, error
+from binance_spot.testing.sessions import SUBSCRIBE, Quota, Session, error
+from binance_spot.testing.stream_limits import StreamLimits
 from binance_spot.testing.websocket import WebSocketClosed, WebSocketConnection, accept_key
 
-__all__ = ["API_PATH", "RISK_PATH", "StreamHub", "StreamMessage"]
+__all__ = ["API_PATH", "MAX_STREAM_CONNECTIONS", "RISK_PATH", "StreamHub", "StreamMessage"]
 
 API_PATH = "/ws-api/v3"
 RISK_PATH = "/ws/"
 #: Binance closes every connection after 24 hours; tests set ``stream_lifetime`` shorter.
 DEFAULT_LIFETIME = 24 * 3600.0
-#: Subscription ids one connection may use (Binance: 65,535), then -2042.
-SUBSCRIPTION_IDS = 65_535
+#: WebSocket connections served at once (each holds a thread of the server's ``MAX_CONNECTIONS``):
+#: more are refused with 503, so REST clients always find a free one.
+MAX_STREAM_CONNECTIONS = 48
 #: Binance pings every 20 s and drops a connection whose pong has not come within a minute.
 PING_INTERVAL, PONG_TIMEOUT = 20.0, 60.0
 #: Client messages ``received()`` keeps at most (and at most ``log_bytes`` of them).
@@ -62,7 +64,8 @@ class StreamHub:
         self._opened = 0
         self.lifetime = DEFAULT_LIFETIME
         self.ping_interval, self.pong_timeout = PING_INTERVAL, PONG_TIMEOUT
-        self.id_limit = SUBSCRIPTION_IDS
+        self.quota = Quota()
+        self.limits = StreamLimits(exchange)
         self._serving = False
         self._timer: threading.Thread | None = None
         self._timer_stop = threading.Event()
@@ -94,21 +97,21 @@ class StreamHub:
         accept = accept_key(key) if key else None
         if accept is None or handler.headers.get("Sec-WebSocket-Version") != "13":
             return _refuse(handler, 400, {"code": -1000, "msg": "Not a WebSocket handshake."})
+        peer = str(handler.client_address[0])
+        refusal = self.limits.connect(peer) if listen_key is None else None
+        if refusal is not None:
+            return _refuse(handler, *refusal)
         handler.close_connection = True
         handler.connection.settimeout(None)  # the hub's pings find dead peers
         with self._lock:  # registered before the handshake completes: a push right after it is queued
             if not self._serving:
                 return  # the server is stopping: this connection is cut already
-            self._opened += 1
-            ws = WebSocketConnection(handler.connection, handler.rfile)
-            client = Session(self._opened, ws, path, time.monotonic(), listen_key)
-            self._clients.append(client)
-            if self._timer is None:
-                self._timer_stop = threading.Event()
-                self._timer = threading.Thread(
-                    target=self._tick, args=(self._timer_stop,), name="BinanceServer-streams", daemon=True
-                )
-                self._timer.start()
+            full = len(self._clients) >= MAX_STREAM_CONNECTIONS
+            client = None if full else self._register(handler, path, listen_key, peer)
+        if client is None:
+            busy = {"code": -1008, "msg": "Server is currently overloaded with other requests. Please try again later."}
+            return _refuse(handler, 503, busy, {"Retry-After": "1"})
+        ws = client.ws
         try:
             handler.send_response(101)
             handler.send_header("Upgrade", "websocket")
@@ -125,6 +128,20 @@ class StreamHub:
             with self._lock:
                 self._clients.remove(client)
 
+    def _register(self, handler: BaseHTTPRequestHandler, path: str, listen_key: str | None, peer: str) -> Session:
+        """A new connection's ``Session``, served by the timer from now on (the lock is held)."""
+        self._opened += 1
+        ws = WebSocketConnection(handler.connection, handler.rfile)
+        client = Session(self._opened, ws, path, time.monotonic(), listen_key, peer)
+        self._clients.append(client)
+        if self._timer is None:
+            self._timer_stop = threading.Event()
+            self._timer = threading.Thread(
+                target=self._tick, args=(self._timer_stop,), name="BinanceServer-streams", daemon=True
+            )
+            self._timer.start()
+        return client
+
     def _request(self, client: Session, data: str | bytes) -> None:
         try:
             message = json.loads(data)
@@ -136,8 +153,19 @@ class StreamHub:
             return  # the risk stream takes no requests (Binance ignores them too)
         if not isinstance(message, dict) or not isinstance(message.get("method"), str):
             return client.ws.send(json.dumps(error(None, 400, -1000, "Malformed request.")))
+        refused: dict[str, Any] | None = None
+        rate_limits: list[dict[str, Any]] = []
+        if message["method"] == SUBSCRIBE:
+            refused, rate_limits = self.limits.subscribe(client.peer, message.get("id"))
         with self._lock:
-            reply, ended = client.answer(message, self._exchange.token_grant, self.now_ms(), self.id_limit)
+            ended: list[int] = []
+            if refused is None:
+                reply, ended = client.answer(message, self._exchange.token_grant, self.now_ms(), self.quota)
+            else:
+                reply = refused
+            params = message.get("params")
+            if rate_limits and not (isinstance(params, dict) and params.get("returnRateLimits") is False):
+                reply["rateLimits"] = rate_limits
             client.ws.send(json.dumps(reply))
             for sid in ended:
                 self._terminate(client, sid)
@@ -266,10 +294,14 @@ class StreamHub:
                     client.ws.close(1000, "listen key expired")
 
 
-def _refuse(handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
+def _refuse(
+    handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
     data = json.dumps(body).encode()
     handler.send_response(status)
     handler.send_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
     handler.send_header("Content-Length", str(len(data)))
     handler.end_headers()
     handler.wfile.write(data)
