@@ -38,6 +38,7 @@ class Model:
         self.sent: list[tuple[float, int]] = []  # (time, weight) of connects and subscribes received
         self.delivered: list[AccountEvent | AccountFailed] = []
         self.max_active = 0
+        self.refuse: list[dict[str, Any]] = []  # answers for the next subscribes, instead of serving them
 
     def settle(self, rounds: int = 50) -> None:
         """Let the pool act until it has nothing more to do now."""
@@ -84,6 +85,9 @@ class Model:
         if method == "userDataStream.unsubscribe":
             conn["subs"].pop(params["subscriptionId"], None)
             return self.reply(ident, request["id"], {})
+        if self.refuse:
+            message = {"id": request["id"], **self.refuse.pop(0)}
+            return self.pool.receive(ident, json.dumps(message), self.now, self.now)
         account = self.tokens.get(params["listenToken"])
         if account is None or account in self.revoked:
             return self.reply(ident, request["id"], error=(-1209, "Invalid listen token."))
@@ -381,3 +385,18 @@ def test_adding_twice_and_removing_an_unknown_account_are_refused() -> None:
         p.remove("b", 0.0)
     with pytest.raises(ValueError, match="per_connection"):
         Pool(per_connection=1001)
+
+
+def test_minus_2035_and_a_429_are_retried_and_the_429s_wait_holds_for_every_account() -> None:
+    model = Model(pool(budget=WeightBudget(10**6)))
+    already = {"status": 400, "error": {"code": -2035, "msg": "User Data Stream subscription already active."}}
+    too_many = {"status": 429, "error": {"code": -1003, "msg": "Too many requests.", "data": {"retryAfter": 30}}}
+    model.refuse = [already, too_many]  # retryAfter 30: read as seconds (too small to be a time)
+    model.pool.add("a", 0.0)
+    model.pool.add("b", 0.0)
+    model.advance(5.0)
+    assert model.live_accounts() == {next(iter(model.conns)): set()} and not model.delivered
+    model.advance(24.0)  # until 29 s nothing is sent: the 429's wait is the IP's
+    assert [t for t, _ in model.sent if 0.1 < t < 29.0] == []
+    model.advance(10.0)
+    assert sorted(*model.live_accounts().values()) == ["a", "b"] and not model.delivered

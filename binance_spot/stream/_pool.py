@@ -37,9 +37,6 @@ from binance_spot.stream.event import Gap, parse_event
 __all__ = ["CLOSE", "CONNECT", "PING", "SEND", "TOKEN", "Action", "Pool"]
 
 
-ALREADY_SUBSCRIBED = -2035
-
-
 class Pool(Schedule):
     """The accounts, the connections they are packed on, and the budgets both spend from."""
 
@@ -285,12 +282,13 @@ class Pool(Schedule):
         self, state: Account, conn: Connection, message: dict[str, Any], now: float, wall: float, expiry: float
     ) -> None:
         code, error, wait = refusal(message, wall)
-        if (code == INVALID_TOKEN and now < expiry) or code == ALREADY_SUBSCRIBED:
+        if code == INVALID_TOKEN and now < expiry:
             self._fail(state, error)
         elif code == IDS_EXHAUSTED:
             self._retire(conn, "subscription_ids_exhausted", now)
             self._want(state, now)
-        else:  # a token dead on its way, a 429/418, a server error: this account tries again
+        else:  # a token dead on its way, a 429/418, -2035 (the subscription it has works on), a
+            # server error: this account tries again after the backoff
             if error.status in (418, 429):
                 self.budget.block(now, wait or 1.0)
             self._retry(state, now, wait)
