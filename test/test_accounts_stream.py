@@ -256,3 +256,17 @@ def test_the_asyncio_twin_reports_a_gap_for_each_account_of_a_dropped_connection
     accounts, items = asyncio.run(main())
     assert all(type(i.event) is Gap and i.event.reason == "connection_lost" for i in items)
     assert {key(i.account) for i in items} == accounts
+
+
+def test_a_consumer_behind_stops_the_reading_and_loses_nothing(
+    server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    stream = follow(server, opened, 2, max_queue=20)
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 2)
+    for seq in range(200):
+        server.push_event({"e": "balanceUpdate", "E": seq, "a": "BTC", "d": "1", "T": 1}, api_key=key(seq % 2))
+    wait_for(lambda: len(stream._mailbox) >= 20)
+    assert len(stream._mailbox) < 40  # the reader waits for the consumer instead of queueing all
+    items = collect(stream, lambda got: len(got) == 200)
+    assert [i.event.event_time for i in items] == list(range(200))
+    assert [i.account for i in items] == [seq % 2 for seq in range(200)]
