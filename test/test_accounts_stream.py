@@ -181,13 +181,20 @@ def test_the_budget_holds_in_every_window_as_the_server_received_it(server: Bina
     assert samples[-1][0] - samples[0][0] >= 1.0  # 800 weight took more than one window
 
 
+async def subscribe_all(server: BinanceServer, stream: AsyncMarginAccountsStream, n: int) -> None:
+    """Add accounts 0..n-1 and wait (5 s at most) until the server has each subscribed."""
+    for i, api_client in enumerate(clients(server, n)):
+        stream.add(i, api_client)
+    deadline = time.monotonic() + 5
+    while sum(map(len, subscribed(server).values())) < n:
+        assert time.monotonic() < deadline, "not subscribed within 5 s"
+        await asyncio.sleep(0.01)
+
+
 def test_the_asyncio_twin(server: BinanceServer) -> None:
     async def main() -> list[Any]:
         async with AsyncMarginAccountsStream(ws_url(server), per_connection=3, **FAST) as stream:
-            for i, api_client in enumerate(clients(server, 7)):
-                stream.add(i, api_client)
-            while sum(map(len, subscribed(server).values())) < 7:
-                await asyncio.sleep(0.01)
+            await subscribe_all(server, stream, 7)
             assert sorted(map(len, subscribed(server).values())) == [1, 3, 3]
             for i in range(7):
                 server.push_event({"e": "balanceUpdate", "E": i, "a": "BTC", "d": "1", "T": i}, api_key=key(i))
@@ -241,10 +248,7 @@ def test_each_account_renews_on_its_connection_without_a_gap(
 def test_the_asyncio_twin_reports_a_gap_for_each_account_of_a_dropped_connection(server: BinanceServer) -> None:
     async def main() -> list[Any]:
         async with AsyncMarginAccountsStream(ws_url(server), per_connection=2, **FAST) as stream:
-            for i, api_client in enumerate(clients(server, 4)):
-                stream.add(i, api_client)
-            while sum(map(len, subscribed(server).values())) < 4:
-                await asyncio.sleep(0.01)
+            await subscribe_all(server, stream, 4)
             on = subscribed(server)
             dropped = sorted(on)[0]
             _drop_one(server, dropped)

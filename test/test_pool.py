@@ -13,7 +13,7 @@ from collections.abc import Hashable
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from binance_spot.stream._pool import CLOSE, CONNECT, PING, SEND, TOKEN, Pool
@@ -240,6 +240,8 @@ def test_the_process_wide_attempt_window_holds_across_pools() -> None:
 # --- attribution, failures, gaps -----------------------------------------------------------
 
 
+# Found by this test: a second shutdown before an account had moved off the first one.
+@example(n=7, per=3, ops=[("shutdown", 2), ("shutdown", 3), ("push", 6)])
 @settings(max_examples=60)
 @given(
     n=st.integers(2, 40),

@@ -64,6 +64,14 @@ class Overlap:
             out.append(event)
         return out
 
+    def handed_on(self, reason: str) -> "Overlap":
+        """The overlap of the next move, when the new connection is replaced in turn before the
+        old one closed (the old one is then left at once): the new side becomes the old one, and
+        what the old side delivered that it has not yet is still matched against it."""
+        following = Overlap(self.session, reason)
+        following._seen = (self._seen[NEW], self._seen[OLD])
+        return following
+
     def went_live(self, now: float) -> None:
         self._live_at = min(self._live_at, now)
 

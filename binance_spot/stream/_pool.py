@@ -307,10 +307,21 @@ class Pool(Schedule):
     def _move(self, state: Account, conn: Connection, reason: str, now: float) -> None:
         """``state`` subscribes elsewhere while its subscription on ``conn`` still works."""
         if state.home == conn.ident:
-            state.overlap = state.overlap or Overlap(None, reason)
+            for ident in [i for i in state.subs if i != conn.ident]:  # an older one it is still on:
+                self._drop(state, ident)  # leave it now, so that an account is on two at most
+            previous = state.overlap
+            state.overlap = previous.handed_on(reason) if previous is not None else Overlap(None, reason)
             self._overlaps.add(state)
             state.home = None
         self._enqueue(state)
+
+    def _drop(self, state: Account, ident: int) -> None:
+        """Stop reading ``state``'s subscription on connection ``ident`` (it closes soon)."""
+        sid = state.subs.pop(ident)
+        older = self.connections.get(ident)
+        if older is not None:
+            older.by_sid.pop(sid, None)
+            older.members.discard(state)
 
     def _close(self, conn: Connection, reason: str) -> None:
         conn.closing = True
