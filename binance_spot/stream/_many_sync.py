@@ -3,7 +3,9 @@
 It holds no decision: a control thread asks the sans-I/O ``Pool`` what to do (``poll``) and
 does it; one reader thread per connection hands what arrives to the pool; a few daemon
 workers make the accounts' tokens. ``_lock`` guards the pool; items reach the consumer
-through the ``Mailbox``, in the order the pool made them.
+through the ``Mailbox``, in the order the pool made them. As in ``_sync``, a consumer waiting
+in ``get()`` while one connection is open reads it itself (its reader stands by meanwhile and
+for ``GRACE`` after), so an event needs no hand-over between threads; ``_turns`` says who reads.
 """
 
 import logging
@@ -19,6 +21,7 @@ from binance_spot.stream._mailbox import Mailbox
 from binance_spot.stream._many_sources import TOKEN_WORKERS, Drivers, ManySettings
 from binance_spot.stream._pool import CLOSE, CONNECT, PING, SEND, TOKEN, Action
 from binance_spot.stream._sources import connect_options, describe
+from binance_spot.stream._sync import GRACE
 from binance_spot.stream.errors import End, StreamClosed, StreamError
 
 __all__ = ["SyncAccounts"]
@@ -39,6 +42,9 @@ class SyncAccounts(Drivers):
         self._jobs: queue.SimpleQueue[Hashable | None] = queue.SimpleQueue()
         self._pings: list[tuple[int, threading.Event]] = []
         self._threads: list[threading.Thread] = []
+        self._turns: dict[int, threading.Lock] = {}  # per connection: who may call recv()
+        self._reading = False  # the consumer waits in get() and reads itself
+        self._left_at = 0.0  # when it last left get()
 
     def __enter__(self) -> "SyncAccounts":
         return self.start()
@@ -87,13 +93,61 @@ class SyncAccounts(Drivers):
             raise StreamClosed("the stream is closed")
         if not self._threads:
             raise StreamError("the stream is not started: use `with stream:` or call start() first")
-        item = self._mailbox.get(timeout)
+        item = self._mailbox.pop()
+        if item is None:
+            item = self._wait(timeout)
         if not self._drained.is_set() and len(self._mailbox) <= self._settings.max_queue // 2:
             self._drained.set()
         if type(item) is End:
             self._mailbox.push_front(item)
             raise item.error or StreamClosed("the stream is closed")
         return item
+
+    def _wait(self, timeout: float | None) -> Any:
+        """The next item, read by this thread itself while one connection is open (an event then
+        reaches the consumer without a hand-over between threads, as in the single stream's
+        driver); else from the readers, through the mailbox."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = POLL if deadline is None else min(POLL, deadline - time.monotonic())
+            if left <= 0:
+                raise TimeoutError(f"no event within {timeout} s")
+            only = list(self._sockets.items())
+            if len(only) == 1:
+                self._reading = True
+                try:
+                    read = self._read(*only[0], left)
+                finally:
+                    self._reading = False
+                    self._left_at = time.monotonic()
+                item = self._mailbox.pop() if read else None
+                if item is not None:
+                    return item
+                if read:
+                    continue
+            try:
+                return self._mailbox.get(left)
+            except TimeoutError:
+                continue
+
+    def _read(self, ident: int, ws: Any, timeout: float) -> bool:
+        """Read one message of connection ``ident`` for the pool if no other thread reads it
+        (False: another does, or it ended: its reader tells the pool)."""
+        turn = self._turns.get(ident)
+        if turn is None or not turn.acquire(timeout=timeout):
+            return False
+        try:
+            text = ws.recv(timeout=timeout)
+        except TimeoutError:
+            return True
+        except self._closed:
+            return False
+        finally:
+            turn.release()
+        with self._lock:
+            self._pool.receive(ident, text, time.monotonic(), time.time())
+            self._deliver()
+        return True
 
     def __iter__(self) -> Iterator[Any]:
         while True:
@@ -175,13 +229,18 @@ class SyncAccounts(Drivers):
                 self._sockets[ident] = ws
                 self._pool.opened(ident, time.monotonic())
             self._wake.set()
+            self._turns[ident] = turn = threading.Lock()  # held by whichever thread reads it
             while not self._closing.is_set():
-                try:
-                    text = ws.recv(timeout=POLL)
-                except TimeoutError:
+                if self._reading or time.monotonic() - self._left_at < GRACE:
+                    self._closing.wait(GRACE)  # the consumer reads (or is about to be back)
                     continue
-                except self._closed:
-                    break
+                with turn:
+                    try:
+                        text = ws.recv(timeout=POLL)
+                    except TimeoutError:
+                        continue
+                    except self._closed:
+                        break
                 with self._lock:
                     self._pool.receive(ident, text, time.monotonic(), time.time())
                     self._deliver()
@@ -191,5 +250,6 @@ class SyncAccounts(Drivers):
                         pass
         with self._lock:
             self._sockets.pop(ident, None)
+            self._turns.pop(ident, None)
             self._pool.lost(ident, time.monotonic(), time.time(), reason)
             self._deliver()
