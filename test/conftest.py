@@ -1,7 +1,11 @@
 """Fixtures shared by the tests: a local Binance server and a client pointed at it."""
 
+import io
+import logging
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -89,6 +93,48 @@ def client(binance_client: binance_spot.ApiClient) -> binance_spot.ApiClient:
 @pytest.fixture
 def api(client: binance_spot.ApiClient) -> binance_spot.MarginStreamApi:
     return binance_spot.MarginStreamApi(client)
+
+
+@dataclass
+class Done:
+    """What ``binance-spot`` ended with: its exit code and what it wrote (as ``subprocess.run`` reports it)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+RunCli = Callable[..., Done]
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> RunCli:
+    """``run_cli(*argv, env={...})``: ``binance-spot`` in this process, as a shell without a terminal
+    would run it: ``main(argv)`` with the ``BINANCE_*`` variables of ``env`` only (the others
+    removed), stdin empty, stdout and stderr captured. The real HTTP/WebSocket calls are the same as
+    in a subprocess; signals, a closed stdout and the console script need a subprocess."""
+    from binance_spot.cli import main
+
+    def run(*argv: str, env: Mapping[str, str] = {}) -> Done:
+        package = logging.getLogger("binance_spot")
+        handlers, level = list(package.handlers), package.level
+        capsys.readouterr()  # what the test printed before is not the command's
+        with monkeypatch.context() as patch:
+            for name in [name for name in os.environ if name.startswith("BINANCE_")]:
+                patch.delenv(name)
+            for name, value in env.items():
+                patch.setenv(name, value)
+            patch.setenv("COLUMNS", "80")  # argparse's width: what a pipe gets, not the terminal pytest runs in
+            patch.setattr("sys.stdin", io.StringIO(""))
+            try:
+                code = main(list(argv))
+            finally:  # the CLI sets up the package's logging as a process would, once: not for the next test
+                package.handlers[:] = handlers
+                package.setLevel(level)
+        out, err = capsys.readouterr()
+        return Done(code, out, err)
+
+    return run
 
 
 # Hypothesis profiles: the default keeps the suite fast; CI sets HYPOTHESIS_PROFILE=ci.
