@@ -108,14 +108,13 @@ RunCli = Callable[..., Done]
 
 
 @pytest.fixture
-def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> RunCli:
-    """``run_cli(*argv, env={...})``: ``binance-spot`` in this process, as a shell without a terminal
-    would run it: ``main(argv)`` with the ``BINANCE_*`` variables of ``env`` only (the others
-    removed), stdin empty, stdout and stderr captured. The real HTTP/WebSocket calls are the same as
-    in a subprocess; signals, a closed stdout and the console script need a subprocess."""
-    from binance_spot.cli import main
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Done]:
+    """``run_main(main, *argv, env={...})``: a command's ``main(argv)`` in this process, as a shell
+    without a terminal would run it: with the ``BINANCE_*`` variables of ``env`` only (the others
+    removed), stdin empty, stdout and stderr captured. Its HTTP/WebSocket calls are the same as in
+    a subprocess; signals, a closed stdout and the console script need a subprocess."""
 
-    def run(*argv: str, env: Mapping[str, str] = {}) -> Done:
+    def run(main: Callable[[list[str]], int], *argv: str, env: Mapping[str, str] = {}) -> Done:
         package = logging.getLogger("binance_spot")
         handlers, level = list(package.handlers), package.level
         capsys.readouterr()  # what the test printed before is not the command's
@@ -128,13 +127,21 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
             patch.setattr("sys.stdin", io.StringIO(""))
             try:
                 code = main(list(argv))
-            finally:  # the CLI sets up the package's logging as a process would, once: not for the next test
+            finally:  # a command sets up the package's logging as a process would, once: not for the next test
                 package.handlers[:] = handlers
                 package.setLevel(level)
         out, err = capsys.readouterr()
         return Done(code, out, err)
 
     return run
+
+
+@pytest.fixture
+def run_cli(run_main: Callable[..., Done]) -> RunCli:
+    """``run_cli(*argv, env={...})``: ``binance-spot`` in this process (see ``run_main``)."""
+    from binance_spot.cli import main
+
+    return lambda *argv, env={}: run_main(main, *argv, env=env)
 
 
 # Hypothesis profiles: the default keeps the suite fast; CI sets HYPOTHESIS_PROFILE=ci.
