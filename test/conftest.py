@@ -144,6 +144,19 @@ def run_cli(run_main: Callable[..., Done]) -> RunCli:
     return lambda *argv, env={}: run_main(main, *argv, env=env)
 
 
+def _ctrl_c_reaches_the_children() -> None:
+    """A shell that starts the suite in the background (``pytest & pytest; wait``) makes it ignore
+    SIGINT, and an ignored signal stays ignored in every process it starts: the CLI tests' Ctrl-C
+    would then be lost. The suite's processes take Ctrl-C as from a terminal, whoever started it."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_ctrl_c_reaches_the_children()
+
+
 # Hypothesis profiles: the default keeps the suite fast; CI sets HYPOTHESIS_PROFILE=ci.
 def _hypothesis_profiles() -> None:
     import os
