@@ -200,14 +200,20 @@ def newcomers_server() -> Iterator[dict[str, str]]:
         shell.kill()
 
 
-@pytest.mark.parametrize("document", WITH_EXAMPLES, ids=[str(path.relative_to(ROOT)) for path in WITH_EXAMPLES])
-def test_every_example_runs_as_written_after_the_export_lines(newcomers_server: dict[str, str], document: Path) -> None:
-    """The newcomer's path: start the server, paste its export lines, run any example unchanged
-    (a document per process, so that the documents run side by side)."""
+#: Three processes run the documents side by side; one per document would cost more to start
+#: (each imports the package afresh) than it saves.
+GROUPS = [WITH_EXAMPLES[start::3] for start in range(3)]
+
+
+@pytest.mark.parametrize("documents", GROUPS, ids=[",".join(path.stem for path in group) for group in GROUPS])
+def test_every_example_runs_as_written_after_the_export_lines(
+    newcomers_server: dict[str, str], documents: list[Path]
+) -> None:
+    """The newcomer's path: start the server, paste its export lines, run any example unchanged."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
     env.update(newcomers_server, PYTHONPATH=str(ROOT))
     done = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(document)],
+        [sys.executable, "-c", RUNNER, *map(str, documents)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -220,3 +226,4 @@ def test_every_example_runs_as_written_after_the_export_lines(newcomers_server: 
 
 def test_the_documents_have_examples_to_run() -> None:
     assert {path.name for path in WITH_EXAMPLES} >= {"README.md", "Testing.md", "Account.md", "Streams.md", "CLI.md"}
+    assert sorted(path for group in GROUPS for path in group) == sorted(WITH_EXAMPLES)
