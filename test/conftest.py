@@ -1,7 +1,11 @@
 """Fixtures shared by the tests: a local Binance server and a client pointed at it."""
 
+import io
+import logging
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -89,6 +93,68 @@ def client(binance_client: binance_spot.ApiClient) -> binance_spot.ApiClient:
 @pytest.fixture
 def api(client: binance_spot.ApiClient) -> binance_spot.MarginStreamApi:
     return binance_spot.MarginStreamApi(client)
+
+
+@dataclass
+class Done:
+    """What ``binance-spot`` ended with: its exit code and what it wrote (as ``subprocess.run`` reports it)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+RunCli = Callable[..., Done]
+
+
+@pytest.fixture
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Done]:
+    """``run_main(main, *argv, env={...})``: a command's ``main(argv)`` in this process, as a shell
+    without a terminal would run it: with the ``BINANCE_*`` variables of ``env`` only (the others
+    removed), stdin empty, stdout and stderr captured. Its HTTP/WebSocket calls are the same as in
+    a subprocess; signals, a closed stdout and the console script need a subprocess."""
+
+    def run(main: Callable[[list[str]], int], *argv: str, env: Mapping[str, str] = {}) -> Done:
+        package = logging.getLogger("binance_spot")
+        handlers, level = list(package.handlers), package.level
+        capsys.readouterr()  # what the test printed before is not the command's
+        with monkeypatch.context() as patch:
+            for name in [name for name in os.environ if name.startswith("BINANCE_")]:
+                patch.delenv(name)
+            for name, value in env.items():
+                patch.setenv(name, value)
+            patch.setenv("COLUMNS", "80")  # argparse's width: what a pipe gets, not the terminal pytest runs in
+            patch.setattr("sys.stdin", io.StringIO(""))
+            try:
+                code = main(list(argv))
+            finally:  # a command sets up the package's logging as a process would, once: not for the next test
+                package.handlers[:] = handlers
+                package.setLevel(level)
+        out, err = capsys.readouterr()
+        return Done(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def run_cli(run_main: Callable[..., Done]) -> RunCli:
+    """``run_cli(*argv, env={...})``: ``binance-spot`` in this process (see ``run_main``)."""
+    from binance_spot.cli import main
+
+    return lambda *argv, env={}: run_main(main, *argv, env=env)
+
+
+def _ctrl_c_reaches_the_children() -> None:
+    """A shell that starts the suite in the background (``pytest & pytest; wait``) makes it ignore
+    SIGINT, and an ignored signal stays ignored in every process it starts: the CLI tests' Ctrl-C
+    would then be lost. The suite's processes take Ctrl-C as from a terminal, whoever started it."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_ctrl_c_reaches_the_children()
 
 
 # Hypothesis profiles: the default keeps the suite fast; CI sets HYPOTHESIS_PROFILE=ci.

@@ -1,18 +1,15 @@
-"""``binance-spot account``, run as a subprocess against the local server's accounts."""
+"""``binance-spot account`` against the local server's accounts, run in this process (``main(argv)``,
+real HTTP); ``account --watch`` and ``--demo`` are in test_account_watch_cli.py."""
 
 import json
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
+from conftest import Done, RunCli
 
 from binance_spot.testing import BinanceServer
 
-ROOT = Path(__file__).resolve().parents[1]
 KEY, SECRET = "cli-account-key-0123", "cli-account-secret"
 
 
@@ -27,20 +24,26 @@ def server() -> Iterator[BinanceServer]:
         yield srv
 
 
-def account(
-    server: BinanceServer, *args: str, secret: str | None = SECRET, host: str = ""
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BINANCE_")}
-    env.update(PYTHONPATH=str(ROOT), BINANCE_API_KEY=KEY, BINANCE_HOST=host or server.url)
-    if secret is not None:
-        env["BINANCE_SECRET_KEY"] = secret
-    done = subprocess.run([sys.executable, "-m", "binance_spot", "account", *args], env=env,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)  # fmt: skip
-    assert KEY not in done.stdout + done.stderr and SECRET not in done.stdout + done.stderr
-    return done
+Account = Callable[..., Done]
 
 
-def test_prints_the_balances_held_and_the_open_orders_one_line_each(server: BinanceServer) -> None:
+@pytest.fixture
+def account(run_cli: RunCli) -> Account:
+    """``account(server, *args, secret=..., host=...)``: ``binance-spot account`` with our key; neither
+    the key nor the secret is ever in what it printed."""
+
+    def account(server: BinanceServer, *args: str, secret: str | None = SECRET, host: str = "") -> Done:
+        env = {"BINANCE_API_KEY": KEY, "BINANCE_HOST": host or server.url}
+        if secret is not None:
+            env["BINANCE_SECRET_KEY"] = secret
+        done = run_cli("account", *args, env=env)
+        assert KEY not in done.stdout + done.stderr and SECRET not in done.stdout + done.stderr
+        return done
+
+    return account
+
+
+def test_prints_the_balances_held_and_the_open_orders_one_line_each(account: Account, server: BinanceServer) -> None:
     done = account(server)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -53,7 +56,7 @@ def test_prints_the_balances_held_and_the_open_orders_one_line_each(server: Bina
     assert request.param("signature") and orders.param("symbol") is None
 
 
-def test_json_and_isolated(server: BinanceServer) -> None:
+def test_json_and_isolated(account: Account, server: BinanceServer) -> None:
     data = json.loads(account(server, "--json").stdout)
     assert [b["asset"] for b in data["balances"]] == ["BTC", "USDT"]
     assert data["balances"][1]["locked"] == "300.000" and data["openOrders"][0]["executed_qty"] == "0.004"
@@ -65,7 +68,7 @@ def test_json_and_isolated(server: BinanceServer) -> None:
     assert (isolated.param("symbol"), isolated.param("isIsolated")) == ("ETHBTC", "TRUE")
 
 
-def test_errors_are_one_line_with_the_documented_exit_codes(server: BinanceServer) -> None:
+def test_errors_are_one_line_with_the_documented_exit_codes(account: Account, server: BinanceServer) -> None:
     before = len(server.requests)
     done = account(server, secret=None)
     assert (done.returncode, done.stdout) == (2, "")

@@ -1,4 +1,5 @@
-"""``binance-spot account --watch`` / ``--demo`` as a user runs them: a real process, real sockets."""
+"""``binance-spot account --watch`` / ``--demo`` as a user runs them, real sockets: in a process where
+a signal or a closed stdout ends them, in this process (``main(argv)``) where they end by themselves."""
 
 import json
 import os
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import RunCli
 
 from binance_spot.testing import BinanceServer
 
@@ -24,21 +26,17 @@ def server() -> Iterator[BinanceServer]:
         yield running
 
 
-def run(*args: str, secret: str | None = SECRET, **options: object) -> "subprocess.Popen[str]":
-    env = {**os.environ, "BINANCE_API_KEY": KEY, "PYTHONPATH": str(ROOT)}
-    env.pop("BINANCE_SECRET_KEY", None)
-    if secret is not None:
-        env["BINANCE_SECRET_KEY"] = secret
+def run(*args: str) -> "subprocess.Popen[str]":
+    env = {**os.environ, "BINANCE_API_KEY": KEY, "BINANCE_SECRET_KEY": SECRET, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "binance_spot", "account", *args]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_demo_shows_the_fill_found_by_the_resync() -> None:
-    process = run("--demo")
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
-    assert "found: fill BTCUSDT #1 trade 1: 0.01 at 50000 (resync)" in out
-    assert "the resync found trade 1: True" in out
+def test_demo_shows_the_fill_found_by_the_resync(run_cli: RunCli) -> None:
+    done = run_cli("account", "--demo", env={"BINANCE_API_KEY": KEY, "BINANCE_SECRET_KEY": SECRET})
+    assert done.returncode == 0, done.stderr
+    assert "found: fill BTCUSDT #1 trade 1: 0.01 at 50000 (resync)" in done.stdout
+    assert "the resync found trade 1: True" in done.stdout
 
 
 def test_watch_prints_changes_and_the_resync_then_closes_on_sigterm(
@@ -62,10 +60,9 @@ def test_watch_prints_changes_and_the_resync_then_closes_on_sigterm(
     wait_for(lambda: server.stream_subscriptions == {}, timeout=10.0)
 
 
-def test_watch_without_a_secret_says_so_and_sends_nothing(server: BinanceServer) -> None:
-    process = run("--watch", "--host", server.url, secret=None)
-    out, err = process.communicate(timeout=30)
-    assert process.returncode != 0 and "BINANCE_SECRET_KEY" in err and out == ""
+def test_watch_without_a_secret_says_so_and_sends_nothing(server: BinanceServer, run_cli: RunCli) -> None:
+    done = run_cli("account", "--watch", "--host", server.url, env={"BINANCE_API_KEY": KEY})
+    assert done.returncode != 0 and "BINANCE_SECRET_KEY" in done.stderr and done.stdout == ""
     assert server.requests == []
 
 

@@ -1,4 +1,7 @@
-"""The ``binance-spot`` command line, run as a subprocess against the local Binance."""
+"""The ``binance-spot`` command line against the local Binance: in this process (``main(argv)``,
+real HTTP), and as a subprocess for what needs one: the console script, ``python -m``, signals,
+a closed stdout, a terminal, the environment of a process and ``--verbose`` (whose log would
+mix with the server's here)."""
 
 import contextlib
 import json
@@ -10,10 +13,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from conftest import Done, RunCli
 
 import binance_spot
 from binance_spot.exceptions import RETIREMENT_HINT
@@ -48,6 +52,19 @@ def run(*args: str, env: dict[str, str] | None = None, timeout: float = 20) -> s
 
 
 @pytest.fixture
+def cli(run_cli: RunCli) -> RunCli:
+    """``cli(*args, env=...)``: ``binance-spot`` in this process, with our API key unless ``env``
+    gives the ``BINANCE_*`` variables; the API key is never in what it printed."""
+
+    def cli(*args: str, env: Mapping[str, str] | None = None) -> Done:
+        done = run_cli(*args, env={"BINANCE_API_KEY": KEY} if env is None else env)
+        assert KEY not in done.stdout + done.stderr
+        return done
+
+    return cli
+
+
+@pytest.fixture
 def server() -> Iterator[BinanceServer]:
     with BinanceServer(api_keys=[KEY]) as srv:
         yield srv
@@ -57,8 +74,8 @@ def methods(server: BinanceServer, path: str = STREAM) -> list[tuple[str, str | 
     return [(r.method, r.param("listenKey")) for r in server.requests if r.path == path]
 
 
-def test_top_level_help_documents_the_exit_codes_once() -> None:
-    result = run("--help")
+def test_top_level_help_documents_the_exit_codes_once(cli: RunCli) -> None:
+    result = cli("--help")
     assert result.returncode == 0
     assert "exit codes:" in result.stdout
     for code in ("130", "141", "143"):
@@ -67,8 +84,8 @@ def test_top_level_help_documents_the_exit_codes_once() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_argument_of_every_command_has_help(command: str) -> None:
-    result = run(command, "--help")
+def test_every_argument_of_every_command_has_help(cli: RunCli, command: str) -> None:
+    result = cli(command, "--help")
     assert result.returncode == 0
     assert "130" not in result.stdout  # one short pointer instead of the long epilog
     assert result.stdout.rstrip().endswith("binance-spot --help")
@@ -81,14 +98,14 @@ def test_every_argument_of_every_command_has_help(command: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["create", "keepalive", "close", "keep"])
-def test_help_of_the_retired_commands_says_so(command: str) -> None:
-    text = " ".join(run(command, "--help").stdout.split())
+def test_help_of_the_retired_commands_says_so(cli: RunCli, command: str) -> None:
+    text = " ".join(cli(command, "--help").stdout.split())
     assert "retired" in text and "2026-02-20" in text and "410" in text
-    assert "retired" not in " ".join(run("token", "--help").stdout.split())
+    assert "retired" not in " ".join(cli("token", "--help").stdout.split())
 
 
-def test_version() -> None:
-    result = run("--version")
+def test_version(cli: RunCli) -> None:
+    result = cli("--version")
     assert (result.returncode, result.stdout) == (0, f"binance-spot {binance_spot.__version__}\n")
 
 
@@ -98,27 +115,27 @@ def test_console_script_and_main_module_are_the_same_program() -> None:
     assert result.stdout == run("--version").stdout
 
 
-def test_usage_errors_exit_2(server: BinanceServer) -> None:
-    assert run("frobnicate").returncode == 2
-    assert run("keepalive").returncode == 2
-    result = run("keep", "--validity", "5", "--host", server.url)
+def test_usage_errors_exit_2(cli: RunCli, server: BinanceServer) -> None:
+    assert cli("frobnicate").returncode == 2
+    assert cli("keepalive").returncode == 2
+    result = cli("keep", "--validity", "5", "--host", server.url)
     assert result.returncode == 2 and "--token" in result.stderr
     assert server.requests == []
 
 
-def test_missing_api_key_without_a_terminal_is_a_clear_error(server: BinanceServer) -> None:
-    result = run("create", "--host", server.url, env=cli_env())
+def test_missing_api_key_without_a_terminal_is_a_clear_error(cli: RunCli, server: BinanceServer) -> None:
+    result = cli("create", "--host", server.url, env={})
     assert result.returncode == 2
     assert "BINANCE_API_KEY" in result.stderr
     assert server.requests == []
 
 
-def test_create_prints_the_key_as_text_or_json(server: BinanceServer) -> None:
-    result = run("create", "--host", server.url)
+def test_create_prints_the_key_as_text_or_json(cli: RunCli, server: BinanceServer) -> None:
+    result = cli("create", "--host", server.url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("listen key: ")
     assert result.stdout.split(": ")[1].strip() in server.listen_keys
-    result = run("create", "--host", server.url, "--json")
+    result = cli("create", "--host", server.url, "--json")
     key = json.loads(result.stdout)["listenKey"]
     assert key in server.listen_keys
     assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY, KEY]
@@ -130,45 +147,45 @@ def test_api_key_option_and_host_from_the_environment(server: BinanceServer) -> 
     assert json.loads(result.stdout)["listenKey"] in server.listen_keys
 
 
-def test_keepalive_and_close(server: BinanceServer) -> None:
-    key = json.loads(run("create", "--host", server.url, "--json").stdout)["listenKey"]
-    result = run("keepalive", key, "--host", server.url)
+def test_keepalive_and_close(cli: RunCli, server: BinanceServer) -> None:
+    key = json.loads(cli("create", "--host", server.url, "--json").stdout)["listenKey"]
+    result = cli("keepalive", key, "--host", server.url)
     assert (result.returncode, result.stdout) == (0, "kept the listen key alive for 60 minutes\n")
-    result = run("close", key, "--host", server.url, "--json")
+    result = cli("close", key, "--host", server.url, "--json")
     assert (result.returncode, json.loads(result.stdout)) == (0, {})
     assert methods(server) == [("POST", None), ("PUT", key), ("DELETE", key)]
     assert server.listen_keys == {}
 
 
-def test_binance_errors_exit_1_with_code_and_message(server: BinanceServer) -> None:
-    result = run("keepalive", "no-such-key", "--host", server.url)
+def test_binance_errors_exit_1_with_code_and_message(cli: RunCli, server: BinanceServer) -> None:
+    result = cli("keepalive", "no-such-key", "--host", server.url)
     assert result.returncode == 1
     assert "-1125" in result.stderr and "This listenKey does not exist." in result.stderr
-    result = run("close", "no-such-key", "--host", server.url, "--json")
+    result = cli("close", "no-such-key", "--host", server.url, "--json")
     assert result.returncode == 1
     error = json.loads(result.stdout)["error"]
     assert (error["status"], error["code"]) == (400, -1125)
 
 
-def test_wrong_api_key_is_reported_not_echoed(server: BinanceServer) -> None:
-    result = run("create", "--host", server.url, env=cli_env(BINANCE_API_KEY="another-secret-key"))
+def test_wrong_api_key_is_reported_not_echoed(cli: RunCli, server: BinanceServer) -> None:
+    result = cli("create", "--host", server.url, env={"BINANCE_API_KEY": "another-secret-key"})
     assert result.returncode == 1
     assert "-2015" in result.stderr
     assert "another-secret-key" not in result.stdout + result.stderr
 
 
-def test_retired_endpoint_prints_the_hint(server: BinanceServer) -> None:
+def test_retired_endpoint_prints_the_hint(cli: RunCli, server: BinanceServer) -> None:
     server.retired = True
-    result = run("create", "--host", server.url)
+    result = cli("create", "--host", server.url)
     assert result.returncode == 1
     assert "410" in result.stderr and RETIREMENT_HINT in result.stderr
 
 
-def test_network_error_exits_3() -> None:
+def test_network_error_exits_3(cli: RunCli) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    result = run("create", "--host", f"http://127.0.0.1:{port}", "--timeout", "1")
+    result = cli("create", "--host", f"http://127.0.0.1:{port}", "--timeout", "1")
     assert result.returncode == 3
     assert "network" in result.stderr
 
@@ -181,13 +198,13 @@ def test_verbose_logs_requests_with_the_key_masked(server: BinanceServer) -> Non
     assert key not in result.stderr  # run() already checked the API key
 
 
-def test_token_prints_the_token_and_its_expiry(server: BinanceServer) -> None:
-    result = run("token", "--host", server.url, "--validity", "60000")
+def test_token_prints_the_token_and_its_expiry(cli: RunCli, server: BinanceServer) -> None:
+    result = cli("token", "--host", server.url, "--validity", "60000")
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
     assert server.token_valid(lines["token"])
     assert lines["expires"][:4].isdigit()
-    result = run("token", "--host", server.url, "--isolated", "BTCUSDT", "--json")
+    result = cli("token", "--host", server.url, "--isolated", "BTCUSDT", "--json")
     data = json.loads(result.stdout)
     assert data["expirationTime"] == server.tokens[data["token"]]
     first, second = [r for r in server.requests if r.path == TOKEN]
@@ -284,9 +301,9 @@ def test_keep_token_renews_before_expiry(server: BinanceServer) -> None:
     assert {r.param("validity") for r in server.requests} == {"2000"}
 
 
-def test_demo_shows_the_lifecycle_without_an_api_key() -> None:
+def test_demo_shows_the_lifecycle_without_an_api_key(cli: RunCli) -> None:
     started = time.monotonic()
-    result = run("demo", env=cli_env())
+    result = cli("demo", env={})
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 10
     out = result.stdout
@@ -295,17 +312,17 @@ def test_demo_shows_the_lifecycle_without_an_api_key() -> None:
     assert "active keys on the server: 0" in out
 
 
-def test_keep_fails_fast_when_the_first_create_fails(server: BinanceServer) -> None:
+def test_keep_fails_fast_when_the_first_create_fails(cli: RunCli, server: BinanceServer) -> None:
     server.retired = True
-    result = run("keep", "--host", server.url)
+    result = cli("keep", "--host", server.url)
     assert result.returncode == 1
     assert RETIREMENT_HINT in result.stderr
     assert [r.method for r in server.requests] == ["POST"]
 
 
-def test_demo_with_an_api_key_runs_against_the_host(server: BinanceServer) -> None:
+def test_demo_with_an_api_key_runs_against_the_host(cli: RunCli, server: BinanceServer) -> None:
     server.retired = True
-    result = run("demo", "--host", server.url)
+    result = cli("demo", "--host", server.url)
     assert result.returncode == 0, result.stderr
     assert "POST 410: Binance retired /sapi/v1/userDataStream on 2026-02-20" in result.stdout
     assert [(r.method, r.path) for r in server.requests] == [
@@ -352,14 +369,14 @@ def test_missing_api_key_is_asked_for_hidden_on_a_terminal(server: BinanceServer
     assert [r.header("X-MBX-APIKEY") for r in server.requests] == [KEY]
 
 
-def test_secret_key_from_the_environment_signs_token_requests() -> None:
+def test_secret_key_from_the_environment_signs_token_requests(cli: RunCli) -> None:
     with BinanceServer(api_keys=[KEY], secret_keys={KEY: "cli-secret"}) as server:
-        result = run("token", "--host", server.url, env=cli_env(BINANCE_API_KEY=KEY, BINANCE_SECRET_KEY="cli-secret"))
+        result = cli("token", "--host", server.url, env={"BINANCE_API_KEY": KEY, "BINANCE_SECRET_KEY": "cli-secret"})
         assert result.returncode == 0, result.stderr
         assert "cli-secret" not in result.stdout + result.stderr
         (request,) = server.requests
         assert request.param("signature") and request.param("timestamp")
-        wrong = run("token", "--host", server.url, env=cli_env(BINANCE_API_KEY=KEY, BINANCE_SECRET_KEY="wrong"))
+        wrong = cli("token", "--host", server.url, env={"BINANCE_API_KEY": KEY, "BINANCE_SECRET_KEY": "wrong"})
         assert wrong.returncode == 1 and "-1022" in wrong.stderr
 
 
@@ -434,25 +451,25 @@ def test_bad_input_from_the_shell() -> None:
     assert result.stderr == f"binance-spot: error: argument KEY: {CONTROL} (see binance-spot keepalive --help)\n"
 
 
-def test_server_and_network_errors_are_one_line_too(server: BinanceServer) -> None:
+def test_server_and_network_errors_are_one_line_too(cli: RunCli, server: BinanceServer) -> None:
     server.retired = True
-    result = run("create", "--host", server.url)
+    result = cli("create", "--host", server.url)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("binance-spot: error: HTTP 410")
-    result = run("create", "--host", server.url, "--json")
+    result = cli("create", "--host", server.url, "--json")
     assert (result.returncode, result.stderr) == (1, "")
     error = json.loads(result.stdout)["error"]
     assert (error["kind"], error["status"], error["hint"]) == ("api", 410, RETIREMENT_HINT)
 
 
-def test_an_answer_that_cannot_be_used_exits_3(server: BinanceServer) -> None:
+def test_an_answer_that_cannot_be_used_exits_3(cli: RunCli, server: BinanceServer) -> None:
     server.add_fault("invalid_json", path=STREAM)
-    result = run("create", "--host", server.url, "--json")
+    result = cli("create", "--host", server.url, "--json")
     assert (result.returncode, result.stderr) == (3, "")
     error = json.loads(result.stdout)["error"]
     assert (error["kind"], error["status"]) == ("no_answer", 200)
     server.add_fault("empty", path=STREAM)
-    result = run("create", "--host", server.url)
+    result = cli("create", "--host", server.url)
     assert result.returncode == 3 and result.stderr.count("\n") == 1, result.stderr
 
 

@@ -284,15 +284,21 @@ def test_stop_racing_renewals_and_recreations_never_leaks_a_key(server: BinanceS
         fake = FakeTime()
         manager = ListenKeyManager(api, clock=fake.clock, sleep=fake.sleep).start()
         time.sleep(rng.uniform(0, 0.01))
+        expired_from = None
         if rng.random() < 0.5:
+            expired_from = len(server.requests)
             server.expire_all()
         time.sleep(rng.uniform(0, 0.01))
         manager.stop()
         # The last request about the manager's key closes it (the server is shared within the
         # worker: a request of another test's lingering thread may land after it), and no key
-        # is left open, so nothing was created after the close either.
+        # is left open, so nothing was created after the close either. One exception: a renewal
+        # after expire_all() heard -1125 and stop() came before the new key, so there is
+        # nothing to close (the manager sends no DELETE for a key Binance forgot).
         mine = [r for r in server.requests if r.param("listenKey") == manager.listen_key]
-        assert mine and mine[-1].method == "DELETE"
+        assert mine
+        forgotten = expired_from is not None and any(r is mine[-1] for r in server.requests[expired_from:])
+        assert mine[-1].method == "DELETE" or (forgotten and mine[-1].method == "PUT")
         assert server.listen_keys == {}
         assert manager_threads() == []
 

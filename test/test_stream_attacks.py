@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from test_stream import FAST, Driver, run, wait_for
+from test_stream import FAST, Driver, driver, run, wait_for
 
 import binance_spot
 from binance_spot.exceptions import ApiException
@@ -31,6 +31,8 @@ from binance_spot.stream._reconnect import RENEWAL_BURST
 from binance_spot.testing import BinanceServer
 
 TOKEN_PATH = "/sapi/v1/userListenToken"
+
+__all__ = ["driver"]  # the fixture, imported
 
 
 class RawServer:
@@ -96,14 +98,6 @@ def raw() -> Iterator[Callable[[Callable[[Any, int], None]], RawServer]]:
     yield start
     for each in started:
         each.close()
-
-
-@pytest.fixture(params=["sync", "async"])
-def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
-    under_test = Driver(request.param)
-    yield under_test
-    if under_test.kind == "sync" and under_test.stream is not None:
-        under_test.stream.close()
 
 
 def token_requests(server: BinanceServer) -> int:

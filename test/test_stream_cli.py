@@ -1,4 +1,5 @@
-"""``binance-spot stream`` as a user runs it: a real process against the local server."""
+"""``binance-spot stream`` as a user runs it against the local server: in a process where a signal or
+a closed stdout ends it, in this process (``main(argv)``) where it ends by itself."""
 
 import json
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import RunCli
 
 from binance_spot.stream.errors import INSTALL_HINT
 from binance_spot.testing import BinanceServer
@@ -94,13 +96,9 @@ def test_risk_stream_closes_its_key(server: BinanceServer, wait_for: WaitFor) ->
     assert server.risk_listen_keys == {}
 
 
-def test_demo_shows_renewals_a_drop_and_the_gap() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("BINANCE_API_KEY", None)
+def test_demo_shows_renewals_a_drop_and_the_gap(run_cli: RunCli) -> None:
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "binance_spot", "stream", "--demo"], env=env, capture_output=True, text=True, timeout=20
-    )
+    result = run_cli("stream", "--demo")
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 8
     out = result.stdout
@@ -109,13 +107,11 @@ def test_demo_shows_renewals_a_drop_and_the_gap() -> None:
 
 
 @pytest.mark.parametrize("args", [["stream"], ["stream", "--demo"]])
-def test_stream_without_the_extra_is_one_line_and_exit_2(args: list[str]) -> None:
-    import subprocess
-    import sys
-
-    code = f"import sys; sys.modules['websockets'] = None; from binance_spot.cli import main; sys.exit(main({args}))"
-    env = {**os.environ, "BINANCE_API_KEY": "k", "BINANCE_HOST": "http://127.0.0.1:9"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, env=env)
+def test_stream_without_the_extra_is_one_line_and_exit_2(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "websockets", None)  # as if not installed: importing it fails
+    done = run_cli(*args, env={"BINANCE_API_KEY": "k", "BINANCE_HOST": "http://127.0.0.1:9"})
     assert done.returncode == 2, done.stderr
     assert done.stdout == ""  # no demo header before the error
     assert done.stderr.strip().splitlines() == [
@@ -151,8 +147,8 @@ def test_ws_url_and_its_environment_variable_point_the_stream_elsewhere(
 
 
 @pytest.mark.parametrize("flag", ["--ws-url", "--risk-url"])
-def test_a_bad_ws_url_is_one_line_without_the_url(server: BinanceServer, flag: str) -> None:
-    process = start(server, flag, "ws://127.0.0.1:1/x?listenKey=SECRETKEY")
-    _, err = process.communicate(timeout=30)
-    assert process.returncode == 2 and "SECRETKEY" not in err and len(err.strip().splitlines()) <= 3
+def test_a_bad_ws_url_is_one_line_without_the_url(server: BinanceServer, run_cli: RunCli, flag: str) -> None:
+    done = run_cli("stream", "--host", server.url, flag, "ws://127.0.0.1:1/x?listenKey=SECRETKEY",
+                   env={"BINANCE_API_KEY": "cli-key"})  # fmt: skip
+    assert done.returncode == 2 and "SECRETKEY" not in done.stderr and len(done.stderr.strip().splitlines()) <= 3
     assert server.requests == []

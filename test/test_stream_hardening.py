@@ -14,11 +14,11 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from test_stream import FAST, Driver, balance, run, wait_for
+from test_stream import FAST, Driver, balance, driver, run, wait_for  # noqa: F401
 
 # The fixtures server, client and raw are test_stream_attacks' (imported: pytest finds them here).
 from test_stream_attacks import TOKEN_PATH, client, raw, server, subscribe_ok, token_requests  # noqa: F401
@@ -46,14 +46,6 @@ def until(condition: Callable[[], object], timeout: float = 3.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.005)
-
-
-@pytest.fixture(params=["sync", "async"])
-def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
-    under_test = Driver(request.param)
-    yield under_test
-    if under_test.kind == "sync" and under_test.stream is not None:
-        under_test.stream.close()
 
 
 class Relay:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from conftest import Done
 from test_testing_main import ROOT, Shell, shells
 
 import binance_spot
@@ -30,9 +31,19 @@ def env_of(exports: dict[str, str | None]) -> dict[str, str]:
     return {**base, **{k: v for k, v in exports.items() if v}}
 
 
-def control(env: dict[str, str], *args: str) -> "subprocess.CompletedProcess[str]":
-    command = [sys.executable, "-m", "binance_spot.testing", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=20)
+Control = Callable[..., Done]
+
+
+@pytest.fixture
+def control(run_main: Callable[..., Done]) -> Control:
+    """``control(env, ACTION, ...)``: ``python -m binance_spot.testing ACTION`` from a second terminal
+    whose environment is ``env``, run in this process (its ``main``; real HTTP to the server's process)."""
+    from binance_spot.testing.__main__ import main
+
+    def control(env: dict[str, str], *args: str) -> Done:
+        return run_main(main, *args, env={name: value for name, value in env.items() if name.startswith("BINANCE_")})
+
+    return control
 
 
 def admin(url: str, action: str, body: bytes = b"{}", content_type: str = "application/json") -> tuple[int, dict]:
@@ -44,7 +55,9 @@ def admin(url: str, action: str, body: bytes = b"{}", content_type: str = "appli
         return error.code, json.loads(error.read())
 
 
-def test_a_stream_run_by_hand_reacts_to_the_second_terminal(shells: list[Shell], wait_for: WaitFor) -> None:
+def test_a_stream_run_by_hand_reacts_to_the_second_terminal(
+    shells: list[Shell], wait_for: WaitFor, control: Control
+) -> None:
     shell = Shell("--quiet")
     shells.append(shell)
     env = env_of(shell.read_exports())
@@ -75,7 +88,7 @@ def test_a_stream_run_by_hand_reacts_to_the_second_terminal(shells: list[Shell],
         stream.communicate()
 
 
-def test_the_clock_moves_and_bad_input_is_refused_before_sending(shells: list[Shell]) -> None:
+def test_the_clock_moves_and_bad_input_is_refused_before_sending(shells: list[Shell], control: Control) -> None:
     shell = Shell("--quiet")
     shells.append(shell)
     env = env_of(shell.read_exports())
@@ -206,7 +219,7 @@ def test_an_event_larger_than_the_server_reads_is_refused_before_sending(capsys:
     assert "larger than the 1048576 bytes" in capsys.readouterr().err
 
 
-def test_orders_placed_filled_and_canceled_from_the_second_terminal(shells: list[Shell]) -> None:
+def test_orders_placed_filled_and_canceled_from_the_second_terminal(shells: list[Shell], control: Control) -> None:
     shell = Shell("--quiet")
     shells.append(shell)
     env = env_of(shell.read_exports())

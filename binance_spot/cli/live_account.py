@@ -4,16 +4,15 @@ resync report finds the fill. Every change is one line (or one JSON object with 
 """
 
 import argparse
+import functools
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from binance_spot.cli.client import connect
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed
-from binance_spot.cli.follow import consume
 from binance_spot.cli.output import Output
-from binance_spot.cli.signals import StopSignals
+from binance_spot.cli.signals import StopSignals, follow
 
 __all__ = ["demo", "describe", "watch"]
 
@@ -66,14 +65,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _show(out: Output, change: Any) -> None:
+def _show(out: Output, view: Any, change: Any) -> None:
+    """One change (a resync's missed fills under it), then the holdings after a snapshot."""
     if out.as_json:
         out.data(_json(change))
-        return
-    out.line(f"{time.strftime('%H:%M:%S')}  {describe(change)}")
-    if type(change).__name__ == "Resync":
-        for fill in change.missed_fills:
-            out.line(f"          found: {describe(fill)}")
+    else:
+        out.line(f"{time.strftime('%H:%M:%S')}  {describe(change)}")
+        if type(change).__name__ == "Resync":
+            for fill in change.missed_fills:
+                out.line(f"          found: {describe(fill)}")
+    if type(change).__name__ in ("Live", "Resync"):
+        _holdings(out, view)
 
 
 def _holdings(out: Output, view: Any) -> None:
@@ -86,17 +88,6 @@ def _holdings(out: Output, view: Any) -> None:
         out.line(f"  open: {o.symbol} #{o.order_id} {o.side} {_amount(o.orig_qty)} at {_amount(o.price)} {o.status}")
 
 
-def _follow(view: Any, out: Output, until: Callable[[], bool]) -> None:
-    """Print changes until ``until()`` or the view ends (its error raised once)."""
-
-    def show(out: Output, change: Any) -> None:
-        _show(out, change)
-        if type(change).__name__ in ("Live", "Resync"):
-            _holdings(out, view)
-
-    consume(view, out, until, show)
-
-
 def watch(args: argparse.Namespace, out: Output) -> int:
     from binance_spot.account import MarginAccountView
 
@@ -104,12 +95,10 @@ def watch(args: argparse.Namespace, out: Output) -> int:
         view = MarginAccountView(client, symbol=args.isolated, symbols=args.symbols or (), start_timeout=0.001)
         with view:
             try:
-                _follow(view, out, lambda: signals.received is not None or out.gone())
+                signals.follow(view, functools.partial(_show, out, view), out)
             except OutputClosed:
                 return EXIT_STDOUT_CLOSED
-    if out.gone():
-        return EXIT_STDOUT_CLOSED
-    return 128 + signals.received if signals.received else EXIT_OK
+    return signals.exit_code(out)
 
 
 def demo(out: Output) -> int:
@@ -134,12 +123,17 @@ def demo(out: Output) -> int:
             seen: list[Any] = []
             order = account.place_order("BTCUSDT", "BUY", "0.01", "50000")
             say(f"placed order #{order}: buy 0.01 BTC at 50000 (live)")
-            _follow(_Recorder(view, seen), out, lambda: len([c for c in seen if _is(c, "OrderUpdate")]) >= 1)
+
+            def show(change: Any) -> None:
+                seen.append(change)  # for the demo's checks
+                _show(out, view, change)
+
+            follow(view, show, lambda: len([c for c in seen if _is(c, "OrderUpdate")]) >= 1)
             say("cutting the connection, then filling the order while the view is blind")
             server.drop_streams()
             trade = account.fill(order)
             limit = time.monotonic() + 10.0
-            _follow(_Recorder(view, seen), out, lambda: time.monotonic() > limit or bool(_after_gap(seen)))
+            follow(view, show, lambda: time.monotonic() > limit or bool(_after_gap(seen)))
             reports = _after_gap(seen)
             found = [f.trade_id for r in reports for f in r.missed_fills]
             say(f"the resync found trade {trade}: {found == [trade]}; the view is stale: {view.stale}")
@@ -152,18 +146,3 @@ def _after_gap(seen: list[Any]) -> list[Any]:
 
 def _is(change: Any, kind: str) -> bool:
     return type(change).__name__ == kind
-
-
-class _Recorder:
-    """Passes ``get`` through, remembering the changes for the demo's checks."""
-
-    def __init__(self, view: Any, seen: list[Any]) -> None:
-        self.view, self.seen = view, seen
-
-    def get(self, timeout: float) -> Any:
-        change = self.view.get(timeout)
-        self.seen.append(change)
-        return change
-
-    def snapshot(self) -> Any:
-        return self.view.snapshot()

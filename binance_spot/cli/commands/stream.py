@@ -8,15 +8,15 @@ import argparse
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from binance_spot._redact import MASK, redact_json
 from binance_spot.cli.arguments import Commands, symbol, websocket_url
 from binance_spot.cli.client import connect
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed, UsageError
-from binance_spot.cli.follow import consume
 from binance_spot.cli.output import Output
-from binance_spot.cli.signals import StopSignals
+from binance_spot.cli.signals import StopSignals, follow
 
 if TYPE_CHECKING:
     from binance_spot.stream import Event
@@ -92,12 +92,10 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 what = "risk" if args.risk else f"isolated {args.isolated}" if args.isolated else "cross margin"
                 print(f"binance-spot: subscribed ({what}); waiting for events, Ctrl-C stops", file=sys.stderr)
             try:
-                consume(stream, out, lambda: signals.received is not None or out.gone(), _show)
+                signals.follow(stream, lambda event: _show(out, event), out)
             except OutputClosed:
                 return EXIT_STDOUT_CLOSED
-    if out.gone():
-        return EXIT_STDOUT_CLOSED
-    return 128 + signals.received if signals.received else EXIT_OK
+    return signals.exit_code(out)
 
 
 def demo(out: Output) -> int:
@@ -128,7 +126,8 @@ def demo(out: Output) -> int:
             threading.Thread(target=push, daemon=True).start()
             received: list[Any] = []
             deadline = time.monotonic() + 0.3
-            consume(_Recorder(stream, received), out, lambda: time.monotonic() > deadline, _show)
+            show = _recording(out, received)
+            follow(stream, show, lambda: time.monotonic() > deadline)
             in_order = received == list(range(len(received)))
             renewals = len(_tokens(server)) - 1
             last = len(received) - 1
@@ -141,25 +140,22 @@ def demo(out: Output) -> int:
                 gap_at = next((i for i, seen in enumerate(received) if isinstance(seen, Gap)), None)
                 return time.monotonic() > limit or (gap_at is not None and len(received) > gap_at + 5)
 
-            consume(_Recorder(stream, received), out, after_the_gap, _show)
+            follow(stream, show, after_the_gap)
             stop.set()
             gaps = [seen for seen in received if isinstance(seen, Gap)]
             say(f"reconnected with a new token ({len(set(_tokens(server)))} tokens used); gap markers: {len(gaps)}")
     return EXIT_OK if in_order and gaps else 1
 
 
-class _Recorder:
-    """Passes ``get`` through, remembering event times (and gap markers) for the demo's checks."""
+def _recording(out: Output, seen: list[Any]) -> Callable[[Any], None]:
+    """``_show``, remembering event times (and gap markers) for the demo's checks."""
+    from binance_spot.stream import Gap
 
-    def __init__(self, stream: Any, seen: list[Any]) -> None:
-        self.stream, self.seen = stream, seen
+    def show(event: Any) -> None:
+        seen.append(event if isinstance(event, Gap) else event.event_time)
+        _show(out, event)
 
-    def get(self, timeout: float) -> Any:
-        from binance_spot.stream import Gap
-
-        event = self.stream.get(timeout)
-        self.seen.append(event if isinstance(event, Gap) else event.event_time)
-        return event
+    return show
 
 
 def _tokens(server: Any) -> list[str]:

@@ -5,6 +5,7 @@ The file holds one account a line, ``LABEL KEY SECRET [SYMBOL]`` (``#`` starts a
 comment): keys never go on the command line, and a file others may read is refused.
 """
 
+import functools
 import os
 import stat
 import sys
@@ -14,9 +15,8 @@ from typing import Any
 from binance_spot.cli.arguments import symbol as check_symbol
 from binance_spot.cli.client import checked
 from binance_spot.cli.errors import EXIT_OK, EXIT_STDOUT_CLOSED, OutputClosed, UsageError
-from binance_spot.cli.follow import consume
 from binance_spot.cli.output import Output
-from binance_spot.cli.signals import StopSignals
+from binance_spot.cli.signals import StopSignals, follow
 
 __all__ = ["demo_accounts", "read_accounts", "run_accounts", "show_item"]
 
@@ -103,13 +103,11 @@ def run_accounts(args: Any, out: Output) -> int:
         if not out.as_json:
             print(f"binance-spot: following {len(accounts)} accounts; Ctrl-C stops", file=sys.stderr)
         try:
-            consume(stream, out, lambda: signals.received is not None or out.gone(), show_item)
+            signals.follow(stream, functools.partial(show_item, out), out)
         except OutputClosed:
             return EXIT_STDOUT_CLOSED
     transport.close()
-    if out.gone():
-        return EXIT_STDOUT_CLOSED
-    return 128 + signals.received if signals.received else EXIT_OK
+    return signals.exit_code(out)
 
 
 def demo_accounts(out: Output) -> int:
@@ -144,11 +142,11 @@ def demo_accounts(out: Output) -> int:
             until = time.monotonic() + 5.0
             seen: list[Any] = []
 
-            def remember(out: Output, item: Any) -> None:
+            def remember(item: Any) -> None:
                 seen.append(item)
                 show_item(out, item)
 
-            consume(stream, out, lambda: len(seen) >= DEMO_ACCOUNTS or time.monotonic() > until, remember)
+            follow(stream, remember, lambda: len(seen) >= DEMO_ACCOUNTS or time.monotonic() > until)
             expected = [(key, n) for n, key in enumerate(keys)]
             own = sorted((item.account, item.event.event_time) for item in seen) == expected
             say(f"{len(seen)} events, each to its own account exactly once: {own}")
