@@ -102,7 +102,8 @@ class Connection:
         extensions = enable_client_permessage_deflate(None)
         self.protocol = ClientProtocol(uri, extensions=extensions, max_size=MAX_SIZE, logger=logger)
         self._open_timeout, self._close_timeout = open_timeout, close_timeout
-        self._messages: deque[str | bytes] = deque()
+        #: Messages read and not yet taken: ``recv()`` returns them without a system call.
+        self.messages: deque[str | bytes] = deque()
         self._fragments: list[Any] = []  # the frames of a message still arriving
         self._pings: dict[bytes, threading.Event] = {}  # unanswered, oldest first
         self._done = False  # the socket is closed
@@ -155,7 +156,7 @@ class Connection:
     def recv(self, timeout: float) -> str | bytes:
         """The next message (``str`` for text); ``TimeoutError`` when none came within
         ``timeout`` s, ``Closed`` once the connection ended and every message was taken."""
-        messages = self._messages
+        messages = self.messages
         if messages:
             return messages.popleft()
         deadline = time.monotonic() + timeout
@@ -165,11 +166,6 @@ class Connection:
             if not self._read(deadline):
                 raise TimeoutError(f"no message within {timeout} s")
         return messages.popleft()
-
-    @property
-    def buffered(self) -> bool:
-        """Messages already read wait: ``recv()`` returns one without a system call."""
-        return bool(self._messages)
 
     def send(self, text: str) -> None:
         """Send a text message."""
@@ -227,7 +223,7 @@ class Connection:
                 continue
             if event.opcode is text and event.fin and not self._fragments:  # the common case, inline
                 try:
-                    self._messages.append(str(event.data, "utf-8"))
+                    self.messages.append(str(event.data, "utf-8"))
                     continue
                 except UnicodeDecodeError:
                     pass  # _frame fails the connection
@@ -250,10 +246,10 @@ class Connection:
             else:
                 data = frame.data
             if opcode is binary:
-                self._messages.append(bytes(data))
+                self.messages.append(bytes(data))
                 return
             try:
-                self._messages.append(str(data, "utf-8"))
+                self.messages.append(str(data, "utf-8"))
             except UnicodeDecodeError:
                 self.protocol.fail(1007, "invalid UTF-8")  # websockets' rule: the connection fails
         elif opcode is pong:

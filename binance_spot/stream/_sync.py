@@ -55,7 +55,7 @@ class SyncStream:
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # held by whichever thread executes a step
-        self._open: tuple[Connection, threading.Event] | None = None  # (socket, ended) while connected
+        self._open: tuple[Connection, threading.Event] | None = None  # (connection, ended) while connected
         self._end = Step(END, reason="connection_lost")
         self._failure: BaseException | None = None
         self._renewal: Call[Credential] | None = None
@@ -323,16 +323,17 @@ class SyncStream:
     def _steps(self, connection: tuple[Connection, threading.Event], timeout: float) -> None:
         """Execute a step, then more while messages of the same read wait (with ``_lock`` held:
         one hold for a burst's read, the supervisor asked before each message all the same)."""
-        ws, ended = connection
-        self._step(connection, timeout)
-        while ws.buffered and not ended.is_set():
-            self._step(connection, 0.0)
+        if self._step(connection, timeout):
+            waiting = connection[0].messages
+            while waiting and self._step(connection, 0.0):
+                pass
 
-    def _step(self, connection: tuple[Connection, threading.Event], timeout: float) -> None:
-        """Execute one step (with ``_lock`` held); record how the connection ended, if it did."""
+    def _step(self, connection: tuple[Connection, threading.Event], timeout: float) -> bool:
+        """Execute one step (with ``_lock`` held); record how the connection ended, if it did
+        (False: it has)."""
         ws, ended = connection
         if ended.is_set():
-            return
+            return False
         supervisor = self._supervisor
         now = time.monotonic()
         if self._pong is not None and self._pong.is_set():
@@ -352,6 +353,8 @@ class SyncStream:
         if end is not None:
             self._end = end
             ended.set()
+            return False
+        return True
 
     def _execute(self, ws: Connection, step: Step, wait: float) -> Step | None:
         """Do what ``step`` asks (reading for ``wait`` seconds at most); the step itself when it
