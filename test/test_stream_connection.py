@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_server_attacks import recv_exact
 from test_stream import FAST, balance
 from test_stream_attacks import client, server  # noqa: F401
 from test_stream_hardening import handshake, raw_peer, text_frame
@@ -36,21 +37,12 @@ def frame(opcode: int, payload: bytes, fin: bool = True) -> bytes:
 def read_frame(conn: socket.socket) -> tuple[int, bytes]:
     """One masked client frame (opcode, payload); (-1, b"") at the end of the stream."""
 
-    def exact(size: int) -> bytes:
-        data = b""
-        while len(data) < size:
-            chunk = conn.recv(size - len(data))
-            if not chunk:
-                raise EOFError
-            data += chunk
-        return data
-
     try:
-        first, second = exact(2)
+        first, second = recv_exact(conn, 2)
         size = second & 0x7F
         if size == 126:
-            size = struct.unpack("!H", exact(2))[0]
-        mask, payload = exact(4), exact(size)
+            size = struct.unpack("!H", recv_exact(conn, 2))[0]
+        mask, payload = recv_exact(conn, 4), recv_exact(conn, size)
     except (EOFError, OSError):
         return -1, b""
     return first & 0x0F, bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
@@ -119,22 +111,20 @@ def test_a_ping_is_answered_by_the_peers_pong_and_its_event_set() -> None:
     assert peer.frames[0][0] == 0x9 and len(peer.frames[0][1]) == 4
 
 
-def test_text_that_is_not_utf8_fails_the_connection_with_1007_at_once() -> None:
-    peer = Peer(lambda conn: conn.sendall(frame(0x1, b"\xff\xfe")))
+@pytest.mark.parametrize(
+    ("sent", "code"),
+    [
+        (frame(0x1, b"\xff\xfe"), 1007),  # text that is not UTF-8
+        (bytes([0x81, 127]) + (2**20 + 1).to_bytes(8, "big"), 1009),  # over-size: before its payload
+    ],
+)
+def test_a_bad_frame_fails_the_connection_at_once_with_its_close_code(sent: bytes, code: int) -> None:
+    peer = Peer(lambda conn: conn.sendall(sent))
     ws = peer.connect()
     with pytest.raises(Closed):
         ws.recv(5.0)
     assert peer.ended.wait(5.0)
-    assert [(opcode, close_code(payload)) for opcode, payload in peer.frames] == [(0x8, 1007)]
-
-
-def test_an_over_size_frame_fails_the_connection_with_1009_before_its_payload_arrives() -> None:
-    peer = Peer(lambda conn: conn.sendall(bytes([0x81, 127]) + (2**20 + 1).to_bytes(8, "big")))
-    ws = peer.connect()
-    with pytest.raises(Closed):
-        ws.recv(5.0)
-    assert peer.ended.wait(5.0)
-    assert [(opcode, close_code(payload)) for opcode, payload in peer.frames] == [(0x8, 1009)]
+    assert [(opcode, close_code(payload)) for opcode, payload in peer.frames] == [(0x8, code)]
 
 
 def test_close_waits_for_a_silent_peer_no_longer_than_the_close_timeout() -> None:

@@ -170,7 +170,8 @@ class SyncStream:
                     continue
             if self._lock.acquire(timeout=left):
                 try:
-                    self._steps(connection, left)
+                    if not mailbox:  # else the network thread read while this one waited for the lock
+                        self._steps(connection, left)
                 finally:
                     self._lock.release()
             item = mailbox.pop()
