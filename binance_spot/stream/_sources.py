@@ -29,12 +29,14 @@ from binance_spot.stream._protocol import Credential, RiskSession, UserDataSessi
 from binance_spot.stream._reconnect import Reconnector, RenewalBudget
 
 __all__ = [
+    "CLOSE_TIMEOUT",
     "MIN_CONNECTION_AGE",
     "OPEN_TIMEOUT",
     "RiskKeySource",
     "Settings",
     "Source",
     "TokenSource",
+    "WEBSOCKETS_LOGGER",
     "connect_failed",
     "connect_options",
     "describe",
@@ -49,6 +51,8 @@ logger = logging.getLogger("binance_spot.stream")
 
 #: Seconds to wait for the first subscription before ``start()`` gives up.
 OPEN_TIMEOUT = 10.0
+#: Seconds the closing handshake may take: a peer that does not answer is not waited for.
+CLOSE_TIMEOUT = 0.2
 #: The largest ``max_queue``: 10 million events are already gigabytes.
 MAX_QUEUE = 10_000_000
 
@@ -87,9 +91,10 @@ def endpoint(url: str) -> tuple[str, int]:
 
 
 def connect_options(connect: Callable[..., Any], open_timeout: float) -> dict[str, Any]:
-    """websockets' ``connect`` options: its keepalive off where it has one (the ``Supervisor``
-    pings on every version, 13.x's sync client has none), our masking logger, a short close."""
-    options: dict[str, Any] = {"open_timeout": open_timeout, "close_timeout": 0.2, "logger": WEBSOCKETS_LOGGER}
+    """websockets' asyncio ``connect`` options: its keepalive off (the ``Supervisor`` pings),
+    our masking logger, a short close."""
+    options: dict[str, Any] = {"open_timeout": open_timeout, "close_timeout": CLOSE_TIMEOUT}
+    options["logger"] = WEBSOCKETS_LOGGER
     if "ping_interval" in inspect.signature(connect).parameters:
         options["ping_interval"] = None
     return options

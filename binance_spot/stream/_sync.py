@@ -1,18 +1,16 @@
-"""The blocking driver on ``websockets``' sync client; ``_async`` mirrors it function by function.
+"""The blocking driver on ``_connection`` (``websockets``' sans-I/O protocol on a socket read by
+the thread that asks); ``_async`` mirrors it function by function.
 
 It holds no decision: it asks the sans-I/O ``Supervisor`` for the next ``Step`` and does it.
 One sync twist, for speed: a consumer waiting in ``get()`` executes the steps itself (it reads
-the connection, so an event reaches it without a hand-over between threads, the raw client's
-path); while the consumer is away (busy for more than ``GRACE``, or not iterating) the
-network thread executes them, into the bounded ``Mailbox``, so renewals stay on time and
-nothing waits in the kernel. ``_lock`` decides who steps.
+the socket, so an event reaches it with no thread in between, not even a background reader);
+while the consumer is away (busy for more than ``GRACE``, or not iterating) the network thread
+executes them, into the bounded ``Mailbox``, so renewals stay on time and nothing waits in
+the kernel. ``_lock`` decides who steps.
 """
 
 import contextlib
-import errno
 import logging
-import os
-import selectors
 import socket
 import threading
 import time
@@ -20,14 +18,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from binance_spot.stream._background import Call
+from binance_spot.stream._connection import Closed, Connection, dial
 from binance_spot.stream._core import COLLECT, END, PING, POLL, READ, RENEW, UNSUBSCRIBE, Step
 from binance_spot.stream._mailbox import Mailbox
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._sources import (
+    CLOSE_TIMEOUT,
+    WEBSOCKETS_LOGGER,
     Settings,
     Source,
     connect_failed,
-    connect_options,
     endpoint,
     renewal_frames,
 )
@@ -40,8 +40,6 @@ logger = logging.getLogger("binance_spot.stream")
 
 #: How long a consumer may be away from ``get()`` before the network thread reads for it.
 GRACE = 0.005
-#: ``connect_ex`` on a non-blocking socket: the connection is on its way.
-PENDING = (errno.EINPROGRESS, errno.EAGAIN, errno.EALREADY)
 
 
 class SyncStream:
@@ -57,21 +55,17 @@ class SyncStream:
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # held by whichever thread executes a step
-        self._open: tuple[Any, threading.Event] | None = None  # (socket, ended) while connected
+        self._open: tuple[Connection, threading.Event] | None = None  # (connection, ended) while connected
         self._end = Step(END, reason="connection_lost")
         self._failure: BaseException | None = None
         self._renewal: Call[Credential] | None = None
         self._pong: threading.Event | None = None
-        self._socket: socket.socket | None = None  # ours from the first byte: close() cuts it
+        self._socket: socket.socket | None = None  # TCP, then TLS: close() cuts it
         self._socket_lock = threading.Lock()
         self._lingering: threading.Thread | None = None  # reads the old connection of an overlap
         self._reading = False  # the consumer waits in get() and steps itself
         self._left_at = 0.0  # when it last left get()
         source.on_new_key = self._supervisor.key_changed
-        from websockets.exceptions import ConnectionClosed  # once here: a lazy name in websockets
-        from websockets.protocol import State
-
-        self._closed, self._state_open = ConnectionClosed, State.OPEN
 
     def __repr__(self) -> str:
         state = "closed" if self._closing.is_set() else "open" if self._thread else "new"
@@ -133,7 +127,7 @@ class SyncStream:
 
     def _cut(self) -> None:
         """Shut the socket down (with ``_socket_lock`` held): every read and write on it ends
-        and websockets, seeing the end, closes it."""
+        and the ``Connection``, seeing the end, closes it."""
         if self._socket is not None:
             try:
                 self._socket.shutdown(socket.SHUT_RDWR)
@@ -176,7 +170,8 @@ class SyncStream:
                     continue
             if self._lock.acquire(timeout=left):
                 try:
-                    self._step(connection, left)
+                    if not mailbox:  # else the network thread read while this one waited for the lock
+                        self._steps(connection, left)
                 finally:
                     self._lock.release()
             item = mailbox.pop()
@@ -204,8 +199,6 @@ class SyncStream:
                 self._source.close()
 
     def _loop(self) -> None:
-        from websockets.sync.client import connect
-
         supervisor = self._supervisor
         while not supervisor.closing:
             at = supervisor.connect_at(time.monotonic(), len(self._mailbox))
@@ -219,10 +212,9 @@ class SyncStream:
                 if credential is None:
                     return
                 url = session.url(self._base, credential)
-                sock = self._dial(url)
-                if sock is None:
+                ws = self._connect(url)
+                if ws is None:
                     return
-                ws = connect(url, sock=sock, **connect_options(connect, self._settings.open_timeout))
             except Exception as exc:
                 if supervisor.closing:
                     return
@@ -242,7 +234,31 @@ class SyncStream:
                     self._lingering = threading.Thread(target=self._linger, args=(ws,), name="stream overlap")
                     self._lingering.start()
 
-    def _linger(self, ws: Any) -> None:
+    def _connect(self, url: str) -> Connection | None:
+        """The WebSocket connection to ``url``, its socket (TCP, then TLS for ``wss://``) the one
+        ``close()`` cuts from the first byte on (None: closed meanwhile)."""
+        timeout = self._settings.open_timeout
+        sock = dial(endpoint(url), timeout, self._closing, self._keep)
+        if sock is None:
+            return None
+        ws = Connection(sock, url, open_timeout=timeout, close_timeout=CLOSE_TIMEOUT, logger=WEBSOCKETS_LOGGER)
+        if not self._keep(ws.socket):
+            ws.close()
+            return None
+        ws.handshake()
+        return ws
+
+    def _keep(self, sock: socket.socket) -> bool:
+        """Make ``sock`` the socket ``close()`` cuts; False when closing (the caller closes it).
+        ``close()`` shuts it down, never closes it under the ``Connection`` (its number could be
+        reused by another socket while a read waits on it)."""
+        with self._socket_lock:
+            if self._closing.is_set():
+                return False
+            self._socket = sock
+            return True
+
+    def _linger(self, ws: Connection) -> None:
         """Read the old connection of a planned reconnect until the supervisor lets it go."""
         supervisor, mailbox = self._supervisor, self._mailbox
         with ws:
@@ -253,7 +269,7 @@ class SyncStream:
                     if wait == 0:  # drained: nothing received is left unread
                         break
                     continue
-                except self._closed:
+                except Closed:
                     break
                 with self._lock:
                     for event in supervisor.receive_old(text, time.monotonic(), time.time(), len(mailbox)):
@@ -270,36 +286,7 @@ class SyncStream:
                 return None
         return None if self._closing.is_set() else call.result()
 
-    def _dial(self, url: str) -> socket.socket | None:
-        """A TCP connection to ``url``'s host, made so that ``close()`` ends the attempt within
-        ``POLL`` (None: closed). Afterwards ``close()`` shuts it down, never closes it under
-        websockets (its number could be reused by another socket while websockets waits on it)."""
-        host, port = endpoint(url)
-        deadline = time.monotonic() + self._settings.open_timeout
-        error: OSError = OSError("no address")
-        for family, kind, proto, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
-            sock = socket.socket(family, kind, proto)
-            sock.setblocking(False)
-            code = sock.connect_ex(address)
-            with selectors.DefaultSelector() as writable:  # not select(): any descriptor number
-                writable.register(sock, selectors.EVENT_WRITE)
-                while code in PENDING:
-                    if self._closing.is_set() or time.monotonic() >= deadline:
-                        break
-                    if writable.select(POLL):
-                        code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-            with self._socket_lock:
-                if code == 0 and not self._closing.is_set():
-                    sock.setblocking(True)
-                    self._socket = sock
-                    return sock
-            sock.close()
-            if self._closing.is_set():
-                return None
-            error = TimeoutError("timed out connecting") if code in PENDING else OSError(code, os.strerror(code))
-        raise error
-
-    def _serve(self, ws: Any, credential: Credential) -> Step:
+    def _serve(self, ws: Connection, credential: Credential) -> Step:
         """Run one connection until the supervisor ends it; the consumer steps while it waits
         in ``get()``, this thread only when the consumer has been away longer than ``GRACE``."""
         supervisor = self._supervisor
@@ -307,7 +294,7 @@ class SyncStream:
         try:
             for frame in frames:
                 ws.send(frame)
-        except self._closed:
+        except Closed:
             return supervisor.dropped()
         for event in events:
             self._mailbox.put(event)
@@ -327,18 +314,27 @@ class SyncStream:
                     ended.wait(GRACE)  # it just took an event: it may be back at once
                 else:
                     with self._lock:
-                        self._step(connection, POLL)
+                        self._steps(connection, POLL)
         finally:
             self._open = None
         if self._failure is not None:
             raise self._failure
         return self._end
 
-    def _step(self, connection: tuple[Any, threading.Event], timeout: float) -> None:
-        """Execute one step (with ``_lock`` held); record how the connection ended, if it did."""
+    def _steps(self, connection: tuple[Connection, threading.Event], timeout: float) -> None:
+        """Execute a step, then more while messages of the same read wait (with ``_lock`` held:
+        one hold for a burst's read, the supervisor asked before each message all the same)."""
+        if self._step(connection, timeout):
+            waiting = connection[0].messages
+            while waiting and self._step(connection, 0.0):
+                pass
+
+    def _step(self, connection: tuple[Connection, threading.Event], timeout: float) -> bool:
+        """Execute one step (with ``_lock`` held); record how the connection ended, if it did
+        (False: it has)."""
         ws, ended = connection
         if ended.is_set():
-            return
+            return False
         supervisor = self._supervisor
         now = time.monotonic()
         if self._pong is not None and self._pong.is_set():
@@ -347,7 +343,7 @@ class SyncStream:
         try:
             step = supervisor.step(now)
             end = self._execute(ws, step, min(timeout, step.until - now))
-        except self._closed:  # while receiving or sending: the same loss
+        except Closed:  # while receiving or sending (an over-size frame too): the same loss
             end = supervisor.dropped()
         except BaseException as exc:
             if supervisor.closing:  # nothing left to protect: the socket closes anyway
@@ -358,18 +354,19 @@ class SyncStream:
         if end is not None:
             self._end = end
             ended.set()
+            return False
+        return True
 
-    def _execute(self, ws: Any, step: Step, wait: float) -> Step | None:
+    def _execute(self, ws: Connection, step: Step, wait: float) -> Step | None:
         """Do what ``step`` asks (reading for ``wait`` seconds at most); the step itself when it
         ends the connection."""
         supervisor = self._supervisor
         action = step.action
         if action is READ:
             try:
-                text = ws.recv(timeout=max(0.0, wait))
-            except TimeoutError:  # a connection websockets failed (an over-size frame) waits for
-                # the peer's close, which may never come: give it up now
-                return None if ws.protocol.state is self._state_open else supervisor.dropped()
+                text = ws.recv(max(0.0, wait))
+            except TimeoutError:
+                return None
             mailbox = self._mailbox
             events = supervisor.receive(text, time.monotonic(), time.time(), len(mailbox))
             for event in events:
@@ -389,7 +386,7 @@ class SyncStream:
             return step
         return None
 
-    def _collect(self, ws: Any) -> None:
+    def _collect(self, ws: Connection) -> None:
         """Send what the token call asks for once it returned (see ``renewal_frames``)."""
         frames = renewal_frames(self._renewal, self._supervisor)
         if frames is not None:
