@@ -10,8 +10,8 @@ no planned reconnect may produce a gap.
 One server per module; each example gets a fresh API key (its own empty account) and its faults
 are scoped to that key and cleared at its end: that is the reset. ``HYPOTHESIS_PROFILE=ci`` runs
 200 examples per driver (in two test cases of 100 that pytest-xdist runs side by side, about
-3 minutes on 2 cores), which ``.ci/run`` does; the README's command runs 4. An example is kept
-cheap: short tokens, a short overlap linger (``LINGER``), at most 6 steps.
+4 minutes on 2 shared cores), which ``.ci/run`` does; the README's command runs 4. An example is kept
+cheap: short tokens, a short overlap linger (``LINGER``), at most 4 steps.
 """
 
 import asyncio
@@ -297,7 +297,7 @@ class AsyncViewMachineMore(AsyncViewMachine):
 
 #: Each driver's examples in two halves, so that pytest-xdist runs the four side by side: an
 #: example mostly waits (a reconnect, a token's expiry), so four share two cores well.
-MACHINE = settings(max_examples=max(1, EXAMPLES // 2), stateful_step_count=6, deadline=None)
+MACHINE = settings(max_examples=max(1, EXAMPLES // 2), stateful_step_count=4, deadline=None)
 TestSyncView, TestSyncViewMore = ViewMachine.TestCase, SyncViewMachineMore.TestCase
 TestAsyncView, TestAsyncViewMore = AsyncViewMachine.TestCase, AsyncViewMachineMore.TestCase
 for _case in (TestSyncView, TestSyncViewMore, TestAsyncView, TestAsyncViewMore):
