@@ -9,6 +9,7 @@ import pytest
 from binance_spot.account import AccountCore, BalanceChange, Call, Fill, Live, OrderUpdate, Resync
 from binance_spot.account._calls import DAY_MS
 from binance_spot.account._fills import FillLedger
+from binance_spot.exceptions import EventFieldError
 from binance_spot.models.balance_update import BalanceUpdate
 from binance_spot.models.execution_report import ExecutionReport
 from binance_spot.models.outbound_account_position import OutboundAccountPosition
@@ -452,3 +453,33 @@ def test_isolated_resync_pairs_its_own_assets_without_all_pairs() -> None:
         kinds.append((call.kind, call.params.get("isIsolated")))
         driver.reply(call, isolated("2", "90") if call.kind == "isolated_account" else [])
     assert kinds == [("isolated_account", None), ("open_orders", "TRUE"), ("trades", "TRUE")]
+
+
+# -- reading executionReport
+
+
+def test_a_malformed_report_names_its_field() -> None:
+    driver = live()
+    bad = report(1, "NEW", T0 + 10)
+    bad.raw["z"] = 5  # a number where Binance sends a decimal string
+    with pytest.raises(EventFieldError, match=r"ExecutionReport\.cumulative_filled_quantity"):
+        driver.feed(bad)
+    worse = report(2, "NEW", T0 + 10)
+    worse.raw["O"] = "soon"  # read only for an order not known yet
+    with pytest.raises(EventFieldError, match=r"ExecutionReport\.order_creation_time"):
+        driver.feed(worse)
+
+
+def test_a_later_state_of_a_known_order_keeps_what_never_changes() -> None:
+    driver = live()
+    driver.feed(report(1, "NEW", T0 + 10))
+    later = report(1, "PARTIALLY_FILLED", T0 + 20, z="1", x="TRADE", trade=7, last="1")
+    later.raw.update({"S": "garbage", "p": None})  # never read for a known order
+    (update, fill) = driver.feed(later)
+    assert (update.order.side, update.order.price, update.order.status) == ("BUY", Decimal("10"), "PARTIALLY_FILLED")
+    assert (update.order.executed_qty, update.order.cumulative_quote_qty, update.order.update_time) == (
+        Decimal("1"), Decimal("10"), T0 + 20)  # fmt: skip
+    assert fill.trade_id == 7
+    stale = report(1, "NEW", T0 + 10)
+    stale.raw["p"] = None  # an older state: nothing but its key and age is read
+    assert driver.feed(stale) == []

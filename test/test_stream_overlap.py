@@ -132,3 +132,27 @@ def test_a_full_queue_lets_the_old_connection_go() -> None:
     sup.old_ended(1.1, 1.1)
     (gap,) = subscribe(sup, 1.5, sid=2)
     assert isinstance(gap, Gap)
+
+
+def test_a_second_shutdown_once_the_old_connection_is_gone_hands_over_too(
+    driver: Driver, server: BinanceServer, client: Any
+) -> None:
+    """The old connection counts as ended before it is closed: once the server sees it gone, a
+    planned end right away overlaps again (it used to find the last overlap not over: a Gap)."""
+
+    async def handed_over() -> None:
+        before = set(server.stream_subscriptions)
+        assert server.shutdown_streams() == 1
+        while not (set(server.stream_subscriptions).isdisjoint(before) and subscriptions(server) == 1):
+            await asyncio.sleep(0.002)
+
+    async def scenario() -> None:
+        await driver.open(client)
+        for _ in range(3):
+            await handed_over()  # the next shutdown comes at once
+        assert server.push_event(balance(1)) == 1
+        assert (await driver.get()).event_time == 1  # the first item: no Gap before it
+        await driver.close()
+
+    run(scenario())
+    assert server.stream_connections_opened == 4

@@ -358,6 +358,23 @@ def test_faults_match_path_and_method_in_fifo_order(server: BinanceServer) -> No
     assert call(server, "POST", RISK).status == 200
 
 
+def test_faults_scoped_to_an_api_key_meet_only_its_requests(server: BinanceServer) -> None:
+    server.add_fault("status", 2, status=503, path=STREAM, api_key="other-key")
+    assert call(server, "POST", STREAM).status == 200  # KEY's request: not this fault's
+    assert call(server, "POST", STREAM, api_key=None).status != 503  # no key at all neither
+    assert call(server, "POST", STREAM, api_key="other-key").status == 503
+
+
+def test_clear_faults_forgets_those_not_used_up(server: BinanceServer) -> None:
+    server.add_fault("status", 5, status=503, path=STREAM, api_key="other-key")
+    server.add_fault("status", 5, status=500, path=STREAM)
+    assert server.clear_faults("other-key") == 1  # only that key's
+    assert call(server, "POST", STREAM, api_key="other-key").status == 500
+    assert server.clear_faults() == 1  # the rest, whoever they were for
+    assert call(server, "POST", STREAM).status == 200
+    assert server.clear_faults() == 0
+
+
 def test_unknown_fault_kind_is_rejected(server: BinanceServer) -> None:
     with pytest.raises(ValueError):
         server.add_fault("explode")

@@ -18,7 +18,7 @@ from binance_spot.account._calls import Call
 from binance_spot.account._fills import FillLedger
 from binance_spot.account._orders import OrderBook
 from binance_spot.account._pacing import Pacer
-from binance_spot.account._parse import MALFORMED, fill_of_event, order_of_event
+from binance_spot.account._parse import MALFORMED, fill_of_event, key_and_age, order_of_event
 from binance_spot.account._resync import Books, Settings, Sync
 from binance_spot.account.changes import Change, OrderUpdate
 from binance_spot.account.state import AccountView
@@ -160,8 +160,11 @@ class AccountCore:
 
     def _execution(self, event: ExecutionReport) -> list[Change]:
         changes: list[Change] = []
-        order = order_of_event(event)
-        if self._books.orders.merge(order):
+        book = self._books.orders
+        key, age = key_and_age(event)
+        if book.newer(key, age):  # else nothing more of the order is read
+            order = order_of_event(event, book.get(key))
+            book.merge(order)
             changes.append(OrderUpdate(order))
         fill = fill_of_event(event)
         if fill is not None and self._books.fills.first_time(fill.symbol, fill.trade_id):

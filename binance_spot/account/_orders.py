@@ -16,7 +16,7 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from binance_spot.account.changes import Fill
-from binance_spot.account.state import Order, OrderKey
+from binance_spot.account.state import Age, Order, OrderKey
 
 __all__ = ["OrderBook"]
 
@@ -31,10 +31,14 @@ class OrderBook:
     def get(self, key: OrderKey) -> Order | None:
         return self.open.get(key) or self._closed.get(key)
 
+    def newer(self, key: OrderKey, age: Age) -> bool:
+        """Whether a state of ``age`` is newer than what is known of order ``key``."""
+        known = self.get(key)
+        return known is None or age > known.age
+
     def merge(self, order: Order) -> bool:
         """Take ``order`` if it is newer than what is known; True when it was taken."""
-        known = self.get(order.key)
-        if known is not None and order.age <= known.age:
+        if not self.newer(order.key, order.age):
             return False
         if order.is_open:
             self._closed.pop(order.key, None)

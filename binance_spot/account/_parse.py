@@ -1,15 +1,19 @@
 """Reading Binance's shapes: REST answers and stream events into the core's values.
 
 REST amounts are decimal strings, read exactly. A malformed answer raises one of
-``MALFORMED``: the core then treats the call as failed (stale, never wrong).
+``MALFORMED``: the core then treats the call as failed (stale, never wrong). An
+``executionReport`` is read from its ``raw`` dict (not field by field through the model's
+descriptors) and only as far as the merge needs: its key and age first (a state that is not
+newer stops there), then, for an order already known, only what an order's life changes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from binance_spot._event import boolean, decimal, integer, optional, text
 from binance_spot.account.changes import Fill
-from binance_spot.account.state import Balance, Order
+from binance_spot.account.state import Age, Balance, Order, OrderKey, rank
 from binance_spot.exceptions import EventFieldError
 from binance_spot.models.execution_report import ExecutionReport
 
@@ -18,6 +22,7 @@ __all__ = [
     "balances_of_account",
     "fill_of_event",
     "fill_of_trade",
+    "key_and_age",
     "net_of",
     "order_of_event",
     "order_of_rest",
@@ -25,6 +30,10 @@ __all__ = [
 ]
 
 MALFORMED = (KeyError, TypeError, ValueError, ArithmeticError, AttributeError, EventFieldError)
+R = TypeVar("R")
+#: A REST shape: the value's field -> (Binance's key, how it is read).
+Fields = Mapping[str, tuple[str, Callable[[Any], Any]]]
+_optional_text = optional(text)
 
 
 def _dec(value: Any) -> Decimal:
@@ -39,19 +48,23 @@ def _int(value: Any) -> int:
     return value
 
 
+def _record(make: Callable[..., R], fields: Fields,
+            item: Mapping[str, Any], **more: Any) -> R:  # fmt: skip
+    """``make(name=read(item[key]), ..., **more)`` for each ``name: (key, read)`` of ``fields``."""
+    return make(**{name: read(item[key]) for name, (key, read) in fields.items()}, **more)
+
+
+_BALANCE: Fields = {"asset": ("asset", str), "free": ("free", _dec), "locked": ("locked", _dec),
+            "borrowed": ("borrowed", _dec), "interest": ("interest", _dec), "net": ("netAsset", _dec)}  # fmt: skip
+_ORDER: Fields = {"symbol": ("symbol", str), "order_id": ("orderId", _int), "client_order_id": ("clientOrderId", str),
+          "side": ("side", str), "type": ("type", str), "time_in_force": ("timeInForce", str),
+          "status": ("status", str), "price": ("price", _dec), "orig_qty": ("origQty", _dec),
+          "executed_qty": ("executedQty", _dec), "cumulative_quote_qty": ("cummulativeQuoteQty", _dec),
+          "time": ("time", _int), "update_time": ("updateTime", _int)}  # fmt: skip
+
+
 def net_of(free: Decimal, locked: Decimal, borrowed: Decimal, interest: Decimal) -> Decimal:
     return free + locked - borrowed - interest
-
-
-def _balance(item: Mapping[str, Any]) -> Balance:
-    return Balance(
-        asset=str(item["asset"]),
-        free=_dec(item["free"]),
-        locked=_dec(item["locked"]),
-        borrowed=_dec(item["borrowed"]),
-        interest=_dec(item["interest"]),
-        net=_dec(item["netAsset"]),
-    )
 
 
 def balances_of_account(body: Any, isolated: bool) -> dict[str, Balance]:
@@ -61,7 +74,7 @@ def balances_of_account(body: Any, isolated: bool) -> dict[str, Balance]:
         items = [pair["baseAsset"], pair["quoteAsset"]]
     else:
         items = body["userAssets"]
-    return {b.asset: b for b in map(_balance, items)}
+    return {b.asset: b for b in (_record(Balance, _BALANCE, item) for item in items)}
 
 
 def pairs_of(body: Any) -> dict[str, tuple[str, str]]:
@@ -72,63 +85,65 @@ def pairs_of(body: Any) -> dict[str, tuple[str, str]]:
 
 
 def order_of_rest(item: Mapping[str, Any]) -> Order:
-    return Order(
-        symbol=str(item["symbol"]),
-        order_id=_int(item["orderId"]),
-        client_order_id=str(item["clientOrderId"]),
-        side=str(item["side"]),
-        type=str(item["type"]),
-        time_in_force=str(item["timeInForce"]),
-        status=str(item["status"]),
-        price=_dec(item["price"]),
-        orig_qty=_dec(item["origQty"]),
-        executed_qty=_dec(item["executedQty"]),
-        cumulative_quote_qty=_dec(item["cummulativeQuoteQty"]),
-        stop_price=_dec(item.get("stopPrice", "0")),
-        time=_int(item["time"]),
-        update_time=_int(item["updateTime"]),
-    )
+    return _record(Order, _ORDER, item, stop_price=_dec(item.get("stopPrice", "0")))
 
 
-def order_of_event(event: ExecutionReport) -> Order:
-    # A cancel report's "c" is the cancel request's id; the order's own id is then in "C".
-    client_id = event.client_order_id
-    if event.execution_type == "CANCELED" and event.raw.get("C"):
-        client_id = event.original_client_order_id
-    return Order(
-        symbol=event.symbol,
-        order_id=event.order_id,
-        client_order_id=client_id,
-        side=event.side,
-        type=event.order_type,
-        time_in_force=event.time_in_force,
-        status=event.order_status,
-        price=event.price,
-        orig_qty=event.quantity,
-        executed_qty=event.cumulative_filled_quantity,
-        cumulative_quote_qty=event.cumulative_quote_quantity,
-        stop_price=event.stop_price,
-        time=event.order_creation_time,
-        update_time=event.transaction_time,
-    )
+def _named(event: ExecutionReport) -> None:
+    """Read the fields the fast path reads through the model, so that a malformed one raises
+    naming its field ("ExecutionReport.order_id: expected an integer ...")."""
+    for field in ExecutionReport.fields().values():
+        if field.key in _READ:
+            field.__get__(event, ExecutionReport)
+
+
+_READ = frozenset("siTzXqZcCxSofpPOtLlYnNm")
+
+
+def key_and_age(event: ExecutionReport) -> tuple[OrderKey, Age]:
+    """The order an event is about, and the age of the state it reports (``Order.age``)."""
+    raw = event.raw
+    try:
+        key = (text(raw.get("s")), integer(raw.get("i")))
+        return key, (integer(raw.get("T")), decimal(raw.get("z")), rank(text(raw.get("X"))))
+    except EventFieldError:
+        _named(event)
+        raise
+
+
+def order_of_event(event: ExecutionReport, known: Order | None) -> Order:
+    """The state an event reports; of an order already ``known``, only its status,
+    quantities and time are read (the rest never changes)."""
+    raw = event.raw
+    try:
+        status, qty, executed = text(raw.get("X")), decimal(raw.get("q")), decimal(raw.get("z"))
+        quote, at = decimal(raw.get("Z")), integer(raw.get("T"))
+        if known is not None:
+            return Order(known.symbol, known.order_id, known.client_order_id, known.side, known.type,
+                         known.time_in_force, status, known.price, qty, executed, quote, known.stop_price,
+                         known.time, at)  # fmt: skip
+        # A cancel report's "c" is the cancel request's id; the order's own id is then in "C".
+        client_id = raw.get("C") if raw.get("x") == "CANCELED" and raw.get("C") else raw.get("c")
+        return Order(text(raw.get("s")), integer(raw.get("i")), text(client_id), text(raw.get("S")),
+                     text(raw.get("o")), text(raw.get("f")), status, decimal(raw.get("p")), qty, executed, quote,
+                     decimal(raw.get("P")), integer(raw.get("O")), at)  # fmt: skip
+    except EventFieldError:
+        _named(event)
+        raise
 
 
 def fill_of_event(event: ExecutionReport) -> Fill | None:
     """The fill an ``executionReport`` carries: only those with ``x == "TRADE"``."""
-    if event.execution_type != "TRADE":
+    raw = event.raw
+    if raw.get("x") != "TRADE":
         return None
-    return Fill(
-        symbol=event.symbol,
-        order_id=event.order_id,
-        trade_id=event.trade_id,
-        price=event.last_executed_price,
-        qty=event.last_executed_quantity,
-        quote_qty=event.last_quote_quantity,
-        commission=event.commission_amount,
-        commission_asset=event.commission_asset,
-        time=event.transaction_time,
-        is_maker=event.is_maker,
-    )
+    try:
+        return Fill(symbol=text(raw.get("s")), order_id=integer(raw.get("i")), trade_id=integer(raw.get("t")),
+                    price=decimal(raw.get("L")), qty=decimal(raw.get("l")), quote_qty=decimal(raw.get("Y")),
+                    commission=decimal(raw.get("n")), commission_asset=_optional_text(raw.get("N")),
+                    time=integer(raw.get("T")), is_maker=boolean(raw.get("m")))  # fmt: skip
+    except EventFieldError:
+        _named(event)
+        raise
 
 
 def fill_of_trade(item: Mapping[str, Any]) -> Fill:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-__all__ = ["TERMINAL", "AccountView", "Balance", "Order", "OrderKey"]
+__all__ = ["TERMINAL", "AccountView", "Age", "Balance", "Order", "OrderKey", "rank"]
 
 #: Statuses after which an order never changes again.
 TERMINAL = frozenset({"FILLED", "CANCELED", "EXPIRED", "REJECTED", "EXPIRED_IN_MATCH"})
@@ -17,6 +17,13 @@ _RANK = {"PENDING_NEW": 0, "NEW": 0, "PARTIALLY_FILLED": 1}
 
 #: Binance numbers orders per symbol, so an order is known by both.
 OrderKey = tuple[str, int]
+#: What makes one state of an order newer than another (``Order.age``).
+Age = tuple[int, Decimal, int]
+
+
+def rank(status: str) -> int:
+    """An order only moves NEW -> PARTIALLY_FILLED -> terminal."""
+    return _RANK.get(status, 2)
 
 
 @dataclass(frozen=True)
@@ -61,10 +68,10 @@ class Order:
         return self.status not in TERMINAL
 
     @property
-    def age(self) -> tuple[int, Decimal, int]:
+    def age(self) -> Age:
         """What makes one state of an order newer than another: time, then filled
-        quantity, then status (an order only moves NEW -> PARTIALLY_FILLED -> terminal)."""
-        return (self.update_time, self.executed_qty, _RANK.get(self.status, 2))
+        quantity, then status (``rank``)."""
+        return (self.update_time, self.executed_qty, rank(self.status))
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ class AsyncStream:
                     break
                 for event in supervisor.receive_old(text, time.monotonic(), time.time(), self._queue.qsize()):
                     self._put(event)
-        supervisor.old_ended(time.monotonic(), time.time())
+            supervisor.old_ended(time.monotonic(), time.time())  # before the close, as in _sync
 
     async def _serve(self, ws: Any, credential: Credential) -> Step:
         """Run one connection until the supervisor ends it."""

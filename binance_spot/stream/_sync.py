@@ -274,8 +274,8 @@ class SyncStream:
                 with self._lock:
                     for event in supervisor.receive_old(text, time.monotonic(), time.time(), len(mailbox)):
                         mailbox.put(event)
-        with self._lock:
-            supervisor.old_ended(time.monotonic(), time.time())
+            with self._lock:  # before the close: once the server sees it, a planned end may overlap again
+                supervisor.old_ended(time.monotonic(), time.time())
 
     def _credential(self) -> Credential | None:
         """The token call, on a thread of its own so that ``close()`` need not wait for it

@@ -42,6 +42,7 @@ class Fault:
     method: str | None
     size: int | None
     delay: float | None
+    api_key: str | None = None
 
     @classmethod
     def checked(
@@ -56,6 +57,7 @@ class Fault:
         method: str | None = None,
         size: int | None = None,
         delay: float | None = None,
+        api_key: str | None = None,
     ) -> "Fault":
         """The fault ``add_fault`` describes; ``ValueError`` for one that cannot be played."""
         if kind not in FAULT_KINDS:
@@ -69,9 +71,12 @@ class Fault:
         if delay is not None and delay < 0:
             raise ValueError("delay cannot be negative")
         raw = body.encode() if isinstance(body, str) else body
-        return cls(kind, times, status, raw, dict(headers or {}), path, method.upper() if method else None, size, delay)
+        method = method.upper() if method else None
+        return cls(kind, times, status, raw, dict(headers or {}), path, method, size, delay, api_key)
 
     def matches(self, req: Recorded) -> bool:
+        if self.api_key is not None and req.header("X-MBX-APIKEY") != self.api_key:
+            return False
         return self.path in (None, req.path) and self.method in (None, req.method)
 
     def reply(self) -> Reply:
@@ -118,6 +123,14 @@ class Faults:
                         self._queue.remove(fault)
                     return fault
         return None
+
+    def clear(self, api_key: str | None = None) -> int:
+        """Forget the queued faults (only those scoped to ``api_key`` when given); how many."""
+        with self._lock:
+            kept = [f for f in self._queue if api_key is not None and f.api_key != api_key]
+            cleared = len(self._queue) - len(kept)
+            self._queue[:] = kept
+        return cleared
 
 
 class Wire(Protocol):

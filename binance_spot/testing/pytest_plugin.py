@@ -56,6 +56,10 @@ class BinanceFaults:
         """The next ``times`` matching requests see the connection closed without an answer."""
         self.server.add_fault("close", times, path=path, method=method)
 
+    def clear(self) -> int:
+        """Forget the faults not yet used up; how many."""
+        return self.server.clear_faults()
+
     def retire(self) -> None:
         """From now on the retired ``/sapi/v1/userDataStream`` paths answer 410, as production does."""
         self.server.retired = True

@@ -172,12 +172,18 @@ class BinanceServer:
         method: str | None = None,
         size: int | None = None,
         delay: float | None = None,
+        api_key: str | None = None,
     ) -> None:
-        """Queue a failure for the next ``times`` requests matching ``path`` and ``method``."""
-        fault = Fault.checked(
-            kind, times, status=status, body=body, headers=headers, path=path, method=method, size=size, delay=delay
-        )
+        """Queue a failure for the next ``times`` requests matching ``path``, ``method`` and
+        ``api_key`` (the ``X-MBX-APIKEY`` they send: one account's requests only)."""
+        fault = Fault.checked(kind, times, status=status, body=body, headers=headers, path=path, method=method,
+                              size=size, delay=delay, api_key=api_key)  # fmt: skip
         self._faults.add(fault)
+
+    def clear_faults(self, api_key: str | None = None) -> int:
+        """Forget the faults not yet used up (only those added with ``api_key`` when given), so
+        that none outlives the test that added it; how many were forgotten."""
+        return self._faults.clear(api_key)
 
     # The exchange's state.
 
