@@ -100,7 +100,7 @@ def test_a_drop_reports_a_gap_for_exactly_the_accounts_on_that_connection(
     wait_for(lambda: sorted(map(len, subscribed(server).values())) == [2, 4, 4])
     on = subscribed(server)
     dropped = sorted(on)[0]
-    _drop_one(server, dropped)
+    server.drop_streams(dropped)
     items = collect(stream, lambda got: len(got) == len(on[dropped]))
     assert all(type(item) is AccountEvent and type(item.event) is Gap for item in items)
     assert {key(item.account) for item in items} == on[dropped]
@@ -108,10 +108,6 @@ def test_a_drop_reports_a_gap_for_exactly_the_accounts_on_that_connection(
         stream.get(timeout=0.2)  # the others: nothing
 
 
-def _drop_one(server: BinanceServer, connection: int) -> None:
-    """Cut one connection of several (the server's public ``drop_streams`` cuts them all)."""
-    (client,) = [c for c in server._streams._snapshot() if c.ident == connection]
-    client.ws.drop()
 
 
 @pytest.mark.parametrize("server_options", [{"api_keys": [key(i) for i in range(5)]}])
@@ -251,7 +247,7 @@ def test_the_asyncio_twin_reports_a_gap_for_each_account_of_a_dropped_connection
             await subscribe_all(server, stream, 4)
             on = subscribed(server)
             dropped = sorted(on)[0]
-            _drop_one(server, dropped)
+            server.drop_streams(dropped)
             items = [await stream.get(timeout=5) for _ in range(2)]
             with pytest.raises(TimeoutError):
                 await stream.get(timeout=0.2)  # the other connection's accounts: nothing
