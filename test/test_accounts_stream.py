@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 import binance_spot
-from binance_spot.stream import AccountEvent, AccountFailed, AsyncMarginAccountsStream, Gap, MarginAccountsStream
+from binance_spot.stream import (
+    AccountEvent,
+    AccountFailed,
+    AsyncMarginAccountsStream,
+    Gap,
+    MarginAccountsStream,
+    WeightBudget,
+)
 from binance_spot.testing import BinanceServer
 
 SUBSCRIBE = "userDataStream.subscribe.listenToken"
@@ -108,8 +115,6 @@ def test_a_drop_reports_a_gap_for_exactly_the_accounts_on_that_connection(
         stream.get(timeout=0.2)  # the others: nothing
 
 
-
-
 @pytest.mark.parametrize("server_options", [{"api_keys": [key(i) for i in range(5)]}])
 def test_one_revoked_account_fails_alone(
     server: BinanceServer, opened: list[Any], wait_for: Callable[..., None]
@@ -153,9 +158,8 @@ def test_accounts_added_and_removed_while_events_flow(
 
 
 def test_the_budget_holds_in_every_window_as_the_server_received_it(server: BinanceServer, opened: list[Any]) -> None:
-    stream = MarginAccountsStream(ws_url(server), weight_per_minute=400)
+    stream = MarginAccountsStream(ws_url(server), budget=WeightBudget(400, window=1.0))  # the same rule, measured fast
     opened.append(stream)
-    stream._pool.budget.window = 1.0  # a one-second "minute": the same rule, measured fast
     for i, api_client in enumerate(clients(server, 400)):
         stream.add(i, api_client)
     samples: list[tuple[float, int]] = []
@@ -270,3 +274,11 @@ def test_a_consumer_behind_stops_the_reading_and_loses_nothing(
     items = collect(stream, lambda got: len(got) == 200)
     assert [i.event.event_time for i in items] == list(range(200))
     assert [i.account for i in items] == [seq % 2 for seq in range(200)]
+
+
+def test_a_budget_is_given_instead_of_weight_per_minute_and_checked_before_any_byte(server: BinanceServer) -> None:
+    with pytest.raises(ValueError, match="instead of weight_per_minute"):
+        MarginAccountsStream(ws_url(server), budget=WeightBudget(400), weight_per_minute=400)
+    with pytest.raises(ValueError, match="must be a WeightBudget"):
+        MarginAccountsStream(ws_url(server), budget=400)  # type: ignore[arg-type]
+    assert server.stream_connections_opened == 0
