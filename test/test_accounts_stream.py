@@ -282,3 +282,32 @@ def test_a_budget_is_given_instead_of_weight_per_minute_and_checked_before_any_b
     with pytest.raises(ValueError, match="must be a WeightBudget"):
         MarginAccountsStream(ws_url(server), budget=400)  # type: ignore[arg-type]
     assert server.stream_connections_opened == 0
+
+
+def subscribes_received(server: BinanceServer) -> int:
+    return sum(
+        1 for m in server.stream_messages if isinstance(m.message, dict) and m.message.get("method") == SUBSCRIBE
+    )
+
+
+def test_a_server_budget_lower_than_the_pools_slows_it_down_without_a_storm(
+    server: BinanceServer, clock: Any, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    server.ip_weight_limit = 40  # per minute of the server's clock, which moves only when told
+    # The pool's own budget is 1,200 in any 6 s: it learns the server's lower one from the answers.
+    stream = MarginAccountsStream(ws_url(server), budget=WeightBudget(1200, window=6.0))
+    opened.append(stream)
+    for i, api_client in enumerate(clients(server, 20)):
+        stream.add(i, api_client)
+    stream.start()
+    wait_for(lambda: subscribes_received(server) == 20)  # sent before the first answer came
+    wait_for(lambda: [w["subscribe"] for w in server.stream_weights.values()] == [40])  # its minute
+    live = sum(map(len, subscribed(server).values()))
+    assert 0 < live < 20  # the server refused the rest with 429s
+    with pytest.raises(TimeoutError):  # the pool waits: its budget is the server's now (40, counted)
+        stream.get(timeout=2.0)
+    assert subscribes_received(server) == 20, "no retries while the server's minute is spent"
+    clock.advance(60)  # the server's next minute
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 20, timeout=20)
+    assert subscribes_received(server) == 20 + (20 - live), "each refused account subscribed once more"
+    assert server.stream_connections_opened == 1
