@@ -290,24 +290,37 @@ def subscribes_received(server: BinanceServer) -> int:
     )
 
 
+def token_calls(server: BinanceServer) -> int:
+    return sum(1 for r in server.requests if r.path.endswith("/userListenToken"))
+
+
+def ip_weight(server: BinanceServer) -> int:
+    """The IP's weight of the server's minute: token calls (1 each), connects and subscribes (2)."""
+    return token_calls(server) + sum(w["connect"] + w["subscribe"] for w in server.stream_weights.values())
+
+
 def test_a_server_budget_lower_than_the_pools_slows_it_down_without_a_storm(
     server: BinanceServer, clock: Any, opened: list[Any], wait_for: Callable[..., None]
 ) -> None:
     server.ip_weight_limit = 40  # per minute of the server's clock, which moves only when told
+    # Half way through it: a token call refused meanwhile asks (Retry-After) the pool to wait 30 s.
+    clock.advance((30 - clock() % 60) % 60)
     # The pool's own budget is 1,200 in any 6 s: it learns the server's lower one from the answers.
     stream = MarginAccountsStream(ws_url(server), budget=WeightBudget(1200, window=6.0))
     opened.append(stream)
     for i, api_client in enumerate(clients(server, 20)):
         stream.add(i, api_client)
     stream.start()
-    wait_for(lambda: subscribes_received(server) == 20)  # sent before the first answer came
-    wait_for(lambda: [w["subscribe"] for w in server.stream_weights.values()] == [40])  # its minute
-    live = sum(map(len, subscribed(server).values()))
-    assert 0 < live < 20  # the server refused the rest with 429s
+    wait_for(lambda: ip_weight(server) > 40)  # the server refuses (429) from here on this minute
     with pytest.raises(TimeoutError):  # the pool waits: its budget is the server's now (40, counted)
+        # (or every account waits out a refused token call's Retry-After)
         stream.get(timeout=2.0)
-    assert subscribes_received(server) == 20, "no retries while the server's minute is spent"
+    sent, live = subscribes_received(server), sum(map(len, subscribed(server).values()))
+    assert 0 < live < 20
+    tokens = token_calls(server)
+    assert sent <= 20 and tokens <= 20, "no account tried again while the server's minute was spent"
     clock.advance(60)  # the server's next minute
-    wait_for(lambda: sum(map(len, subscribed(server).values())) == 20, timeout=20)
-    assert subscribes_received(server) == 20 + (20 - live), "each refused account subscribed once more"
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 20, timeout=45)
+    assert subscribes_received(server) == sent + (20 - live), "each refused account subscribed once more"
+    assert token_calls(server) == tokens + (20 - live)
     assert server.stream_connections_opened == 1
