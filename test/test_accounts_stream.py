@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 import binance_spot
-from binance_spot.stream import AccountEvent, AccountFailed, AsyncMarginAccountsStream, Gap, MarginAccountsStream
+from binance_spot.stream import (
+    AccountEvent,
+    AccountFailed,
+    AsyncMarginAccountsStream,
+    Gap,
+    MarginAccountsStream,
+    WeightBudget,
+)
 from binance_spot.testing import BinanceServer
 
 SUBSCRIBE = "userDataStream.subscribe.listenToken"
@@ -100,18 +107,12 @@ def test_a_drop_reports_a_gap_for_exactly_the_accounts_on_that_connection(
     wait_for(lambda: sorted(map(len, subscribed(server).values())) == [2, 4, 4])
     on = subscribed(server)
     dropped = sorted(on)[0]
-    _drop_one(server, dropped)
+    server.drop_streams(dropped)
     items = collect(stream, lambda got: len(got) == len(on[dropped]))
     assert all(type(item) is AccountEvent and type(item.event) is Gap for item in items)
     assert {key(item.account) for item in items} == on[dropped]
     with pytest.raises(TimeoutError):
         stream.get(timeout=0.2)  # the others: nothing
-
-
-def _drop_one(server: BinanceServer, connection: int) -> None:
-    """Cut one connection of several (the server's public ``drop_streams`` cuts them all)."""
-    (client,) = [c for c in server._streams._snapshot() if c.ident == connection]
-    client.ws.drop()
 
 
 @pytest.mark.parametrize("server_options", [{"api_keys": [key(i) for i in range(5)]}])
@@ -157,9 +158,8 @@ def test_accounts_added_and_removed_while_events_flow(
 
 
 def test_the_budget_holds_in_every_window_as_the_server_received_it(server: BinanceServer, opened: list[Any]) -> None:
-    stream = MarginAccountsStream(ws_url(server), weight_per_minute=400)
+    stream = MarginAccountsStream(ws_url(server), budget=WeightBudget(400, window=1.0))  # the same rule, measured fast
     opened.append(stream)
-    stream._pool.budget.window = 1.0  # a one-second "minute": the same rule, measured fast
     for i, api_client in enumerate(clients(server, 400)):
         stream.add(i, api_client)
     samples: list[tuple[float, int]] = []
@@ -251,7 +251,7 @@ def test_the_asyncio_twin_reports_a_gap_for_each_account_of_a_dropped_connection
             await subscribe_all(server, stream, 4)
             on = subscribed(server)
             dropped = sorted(on)[0]
-            _drop_one(server, dropped)
+            server.drop_streams(dropped)
             items = [await stream.get(timeout=5) for _ in range(2)]
             with pytest.raises(TimeoutError):
                 await stream.get(timeout=0.2)  # the other connection's accounts: nothing
@@ -274,3 +274,53 @@ def test_a_consumer_behind_stops_the_reading_and_loses_nothing(
     items = collect(stream, lambda got: len(got) == 200)
     assert [i.event.event_time for i in items] == list(range(200))
     assert [i.account for i in items] == [seq % 2 for seq in range(200)]
+
+
+def test_a_budget_is_given_instead_of_weight_per_minute_and_checked_before_any_byte(server: BinanceServer) -> None:
+    with pytest.raises(ValueError, match="instead of weight_per_minute"):
+        MarginAccountsStream(ws_url(server), budget=WeightBudget(400), weight_per_minute=400)
+    with pytest.raises(ValueError, match="must be a WeightBudget"):
+        MarginAccountsStream(ws_url(server), budget=400)  # type: ignore[arg-type]
+    assert server.stream_connections_opened == 0
+
+
+def subscribes_received(server: BinanceServer) -> int:
+    return sum(
+        1 for m in server.stream_messages if isinstance(m.message, dict) and m.message.get("method") == SUBSCRIBE
+    )
+
+
+def token_calls(server: BinanceServer) -> int:
+    return sum(1 for r in server.requests if r.path.endswith("/userListenToken"))
+
+
+def ip_weight(server: BinanceServer) -> int:
+    """The IP's weight of the server's minute: token calls (1 each), connects and subscribes (2)."""
+    return token_calls(server) + sum(w["connect"] + w["subscribe"] for w in server.stream_weights.values())
+
+
+def test_a_server_budget_lower_than_the_pools_slows_it_down_without_a_storm(
+    server: BinanceServer, clock: Any, opened: list[Any], wait_for: Callable[..., None]
+) -> None:
+    server.ip_weight_limit = 40  # per minute of the server's clock, which moves only when told
+    # Half way through it: a token call refused meanwhile asks (Retry-After) the pool to wait 30 s.
+    clock.advance((30 - clock() % 60) % 60)
+    # The pool's own budget is 1,200 in any 6 s: it learns the server's lower one from the answers.
+    stream = MarginAccountsStream(ws_url(server), budget=WeightBudget(1200, window=6.0))
+    opened.append(stream)
+    for i, api_client in enumerate(clients(server, 20)):
+        stream.add(i, api_client)
+    stream.start()
+    wait_for(lambda: ip_weight(server) > 40)  # the server refuses (429) from here on this minute
+    with pytest.raises(TimeoutError):  # the pool waits: its budget is the server's now (40, counted)
+        # (or every account waits out a refused token call's Retry-After)
+        stream.get(timeout=2.0)
+    sent, live = subscribes_received(server), sum(map(len, subscribed(server).values()))
+    assert 0 < live < 20
+    tokens = token_calls(server)
+    assert sent <= 20 and tokens <= 20, "no account tried again while the server's minute was spent"
+    clock.advance(60)  # the server's next minute
+    wait_for(lambda: sum(map(len, subscribed(server).values())) == 20, timeout=45)
+    assert subscribes_received(server) == sent + (20 - live), "each refused account subscribed once more"
+    assert token_calls(server) == tokens + (20 - live)
+    assert server.stream_connections_opened == 1

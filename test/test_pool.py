@@ -242,6 +242,9 @@ def test_the_process_wide_attempt_window_holds_across_pools() -> None:
 
 # Found by this test: a second shutdown before an account had moved off the first one.
 @example(n=7, per=3, ops=[("shutdown", 2), ("shutdown", 3), ("push", 6)])
+# Found by this test: an account left its older subscription (second shutdown) without ending
+# it; the server still counted it live there while the pool ignored it, and a drop gapped it.
+@example(n=9, per=1, ops=[("shutdown", 2), ("drop", 0), ("drop", 0), ("shutdown", 7), ("drop", 7)])
 @settings(max_examples=60)
 @given(
     n=st.integers(2, 40),

@@ -116,6 +116,20 @@ def test_past_the_active_limit_a_new_account_is_refused_and_a_renewal_is_not(
     assert other.subscribe(server.listen_token("acct-4"))["status"] == 200
 
 
+def test_drop_streams_of_one_connection_cuts_that_one_only(server: BinanceServer, open_raw: Any) -> None:
+    kept, cut = open_raw(), open_raw()
+    assert kept.subscribe(server.listen_token("acct-0"))["status"] == 200
+    assert cut.subscribe(server.listen_token("acct-1"))["status"] == 200
+    kept_n, cut_n = sorted(server.stream_subscriptions)  # numbered in the order they opened
+    assert server.drop_streams(cut_n) == 1
+    cut.sock.settimeout(5)
+    assert cut.sock.recv(1) == b""  # cut without a close frame
+    assert list(server.stream_subscriptions) == [kept_n]
+    assert kept.call("session.subscriptions")["status"] == 200  # the other one is served
+    with pytest.raises(ValueError, match=f"number {cut_n}"):
+        server.drop_streams(cut_n)
+
+
 def test_a_thousand_accounts_on_one_connection_and_the_1001st_refused(server: BinanceServer, open_raw: Any) -> None:
     assert server.stream_subscription_limit == 1000  # Binance's figure, the default
     ws = open_raw()

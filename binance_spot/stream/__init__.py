@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         MarginUserDataStream,
     )
     from binance_spot.stream._pool_state import AccountEvent, AccountFailed
+    from binance_spot.stream._weights import WeightBudget
 
 __all__ = [
     "AccountEvent",
@@ -46,6 +47,7 @@ __all__ = [
     "StreamError",
     "StreamRequestError",
     "UnknownEvent",
+    "WeightBudget",
     "parse_event",
 ]
 
@@ -60,5 +62,6 @@ __getattr__, __dir__ = lazy_exports(
         "AsyncMarginUserDataStream": "binance_spot.stream._margin",
         "MarginRiskStream": "binance_spot.stream._margin",
         "MarginUserDataStream": "binance_spot.stream._margin",
+        "WeightBudget": "binance_spot.stream._weights",
     },
 )

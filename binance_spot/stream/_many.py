@@ -10,7 +10,7 @@ from binance_spot.stream._many_sources import ManySettings
 from binance_spot.stream._many_sync import SyncAccounts
 from binance_spot.stream._pool_schedule import PER_CONNECTION
 from binance_spot.stream._sources import OPEN_TIMEOUT
-from binance_spot.stream._weights import DEFAULT_WEIGHT_PER_MINUTE
+from binance_spot.stream._weights import DEFAULT_WEIGHT_PER_MINUTE, WeightBudget
 
 __all__ = ["AsyncMarginAccountsStream", "MarginAccountsStream"]
 
@@ -22,6 +22,7 @@ class _AccountsOptions:
         *,
         per_connection: int = PER_CONNECTION,
         weight_per_minute: int = DEFAULT_WEIGHT_PER_MINUTE,
+        budget: WeightBudget | None = None,
         token_validity: float = 86400.0,
         renew_before: float = 600.0,
         max_queue: int = 100_000,
@@ -30,8 +31,8 @@ class _AccountsOptions:
         open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
         settings = ManySettings(  # positional: the names are above, once
-            ws_url, per_connection, weight_per_minute, token_validity, renew_before, max_queue, backoff,
-            max_connection_age, open_timeout,
+            ws_url, per_connection, weight_per_minute, budget, token_validity, renew_before, max_queue,
+            backoff, max_connection_age, open_timeout,
         )  # fmt: skip
         super().__init__(settings)  # type: ignore[call-arg]  # the driver's, next in the MRO
 
@@ -44,8 +45,10 @@ class MarginAccountsStream(_AccountsOptions, SyncAccounts):
     margin, or isolated with ``symbol=``; accounts are added and removed at any time. Up to
     ``per_connection`` (Binance: 1,000) share a connection; another opens only when all are
     full. Connects, subscribes and renewals together spend at most ``weight_per_minute`` in
-    any 60 s (the server's ``rateLimits`` and ``retryAfter`` make it stricter); connection
-    attempts of the process stay within Binance's 300 per 5 minutes.
+    any 60 s (the server's ``rateLimits`` and ``retryAfter`` make it stricter); or, instead,
+    ``budget=WeightBudget(limit, window)`` spends at most ``limit`` in any ``window`` seconds
+    (``WeightBudget(20, 1.0)``: the same 1,200 a minute, without the first minute's burst).
+    Connection attempts of the process stay within Binance's 300 per 5 minutes.
 
     Items are ``AccountEvent(account, event)`` (``event`` a typed ``Event`` or, after that
     account's subscription was interrupted, a ``Gap``) and ``AccountFailed(account, error)``

@@ -26,7 +26,7 @@ from binance_spot.stream._sources import (
     retry_after,
     websocket_url,
 )
-from binance_spot.stream._weights import WeightBudget
+from binance_spot.stream._weights import DEFAULT_WEIGHT_PER_MINUTE, WeightBudget
 from binance_spot.stream.errors import StreamError, require_websockets
 
 __all__ = ["Accounts", "Drivers", "ManySettings"]
@@ -45,6 +45,7 @@ class ManySettings:
         ws_url: str | None,
         per_connection: int,
         weight_per_minute: int,
+        budget: WeightBudget | None,
         token_validity: float,
         renew_before: float,
         max_queue: int,
@@ -66,9 +67,11 @@ class ManySettings:
         self.url: str | None = None  # derived from the first account's host unless given
         if ws_url is not None or os.environ.get(WS_URL_ENVIRONMENT):
             self.url = websocket_url("ws_url", ws_url, WS_URL_ENVIRONMENT, lambda: PRODUCTION_API)
+        if budget is not None and (type(budget) is not WeightBudget or weight_per_minute != DEFAULT_WEIGHT_PER_MINUTE):
+            raise ValueError("budget must be a WeightBudget, given instead of weight_per_minute (its limit)")
         self.pool = Pool(
             per_connection=per_connection,
-            budget=WeightBudget(weight_per_minute),
+            budget=budget or WeightBudget(weight_per_minute),
             max_age=age,
             renew_before=self.renew_before,
             backoff=self.backoff,

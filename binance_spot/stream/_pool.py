@@ -316,12 +316,15 @@ class Pool(Schedule):
         self._enqueue(state)
 
     def _drop(self, state: Account, ident: int) -> None:
-        """Stop reading ``state``'s subscription on connection ``ident`` (it closes soon)."""
+        """Leave ``state``'s subscription on connection ``ident``: stop reading it and end it
+        on the server too, so that no subscription the pool ignores is counted as a live one
+        (its events would be lost)."""
         sid = state.subs.pop(ident)
         older = self.connections.get(ident)
         if older is not None:
             older.by_sid.pop(sid, None)
             older.members.discard(state)
+            self._unsubscribes.append((ident, sid))
 
     def _close(self, conn: Connection, reason: str) -> None:
         conn.closing = True

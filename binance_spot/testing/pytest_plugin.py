@@ -64,9 +64,10 @@ class BinanceFaults:
         """From now on the retired ``/sapi/v1/userDataStream`` paths answer 410, as production does."""
         self.server.retired = True
 
-    def drop_streams(self) -> int:
-        """Cut every WebSocket connection, as a network failure would; how many were cut."""
-        return self.server.drop_streams()
+    def drop_streams(self, connection: int | None = None) -> int:
+        """Cut every WebSocket connection (or only number ``connection``), as a network failure
+        would; how many were cut."""
+        return self.server.drop_streams(connection)
 
     def shutdown_streams(self) -> int:
         """Announce ``serverShutdown`` on every WebSocket API connection; how many heard it."""

@@ -280,9 +280,11 @@ class BinanceServer:
         """Announce ``serverShutdown`` on every WebSocket API connection (they stay open)."""
         return self._streams.shutdown()
 
-    def drop_streams(self) -> int:
-        """Cut every WebSocket connection without a close frame, as a network failure would."""
-        return self._streams.drop()
+    def drop_streams(self, connection: int | None = None) -> int:
+        """Cut every WebSocket connection without a close frame, as a network failure would, or
+        only number ``connection`` (a key of ``stream_subscriptions``): one of a client's
+        several. ``ValueError`` if that one is not open."""
+        return self._streams.drop(connection)
 
     @property
     def stream_lifetime(self) -> float:

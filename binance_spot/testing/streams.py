@@ -226,9 +226,14 @@ class StreamHub:
                     pass
         return len(clients)
 
-    def drop(self) -> int:
-        """Cut every connection without a close frame; the number of connections."""
+    def drop(self, connection: int | None = None) -> int:
+        """Cut every connection (or only number ``connection``) without a close frame; the
+        number of connections cut."""
         clients = self._snapshot()
+        if connection is not None:
+            clients = [c for c in clients if c.ident == connection]
+            if not clients:
+                raise ValueError(f"no open WebSocket connection number {connection!r}")
         for client in clients:
             client.ws.drop()
         return len(clients)
