@@ -11,7 +11,7 @@ import http.client
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -116,7 +116,9 @@ def test_past_the_active_limit_a_new_account_is_refused_and_a_renewal_is_not(
     assert other.subscribe(server.listen_token("acct-4"))["status"] == 200
 
 
-def test_drop_streams_of_one_connection_cuts_that_one_only(server: BinanceServer, open_raw: Any) -> None:
+def test_drop_streams_of_one_connection_cuts_that_one_only(
+    server: BinanceServer, open_raw: Any, wait_for: Callable[..., None]
+) -> None:
     kept, cut = open_raw(), open_raw()
     assert kept.subscribe(server.listen_token("acct-0"))["status"] == 200
     assert cut.subscribe(server.listen_token("acct-1"))["status"] == 200
@@ -124,7 +126,7 @@ def test_drop_streams_of_one_connection_cuts_that_one_only(server: BinanceServer
     assert server.drop_streams(cut_n) == 1
     cut.sock.settimeout(5)
     assert cut.sock.recv(1) == b""  # cut without a close frame
-    assert list(server.stream_subscriptions) == [kept_n]
+    wait_for(lambda: list(server.stream_subscriptions) == [kept_n])  # its thread unregisters it
     assert kept.call("session.subscriptions")["status"] == 200  # the other one is served
     with pytest.raises(ValueError, match=f"number {cut_n}"):
         server.drop_streams(cut_n)
@@ -180,7 +182,7 @@ def test_subscription_ids_run_out_for_new_accounts_only(server: BinanceServer, o
 
 def rest_call(server: BinanceServer) -> http.client.HTTPResponse:
     connection = http.client.HTTPConnection(*address(server), timeout=5)
-    connection.request("POST", "/sapi/v1/userListenToken", headers={"X-MBX-APIKEY": "acct-rest"})
+    connection.request("GET", "/sapi/v1/margin/allPairs", headers={"X-MBX-APIKEY": "acct-rest"})  # IP weight 1
     response = connection.getresponse()
     response.read()
     connection.close()
@@ -310,3 +312,18 @@ def test_counts_kept_per_address_stay_bounded() -> None:
     assert len(windows) == MAX_IPS + 1
     assert windows.add("2001:db8::ffff:2", 1, 61.0) == (1, 120.0)  # the idle ones are forgotten
     assert len(windows) == 1
+
+
+def test_listen_token_calls_weigh_on_the_account_not_the_ip(server: BinanceServer, clock: ManualClock) -> None:
+    at_window_start(clock, 60)
+    server.ip_weight_limit = 1
+    assert rest_call(server).status == 200  # the IP's whole budget
+    assert rest_call(server).status == 429
+    connection = http.client.HTTPConnection(*address(server), timeout=5)
+    connection.request("POST", "/sapi/v1/userListenToken", headers={"X-MBX-APIKEY": "acct-token"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 200  # USER_STREAM: UID weight only, as on Binance
+    assert response.getheader("X-SAPI-USED-UID-WEIGHT-1M") == "1"
+    assert response.getheader("X-SAPI-USED-IP-WEIGHT-1M") == "2"  # the IP's count, not raised by this call

@@ -271,11 +271,13 @@ def test_weight_headers_count_per_minute(server: BinanceServer, clock: ManualClo
     second = call(server, "POST", STREAM, api_key="b")
     third = call(server, "POST", STREAM, api_key="a")
     assert [r.headers["X-SAPI-USED-UID-WEIGHT-1M"] for r in (first, second, third)] == ["1", "1", "2"]
-    assert [r.headers["X-SAPI-USED-IP-WEIGHT-1M"] for r in (first, second, third)] == ["1", "2", "3"]
+    assert [r.headers["X-SAPI-USED-IP-WEIGHT-1M"] for r in (first, second, third)] == ["0", "0", "0"]  # UID only
+    pairs = call(server, "GET", "/sapi/v1/margin/allPairs", api_key="a")
+    assert pairs.headers["X-SAPI-USED-IP-WEIGHT-1M"] == "1"
     clock.advance(60)
     fourth = call(server, "POST", STREAM, api_key="a")
     assert fourth.headers["X-SAPI-USED-UID-WEIGHT-1M"] == "1"
-    assert fourth.headers["X-SAPI-USED-IP-WEIGHT-1M"] == "1"
+    assert fourth.headers["X-SAPI-USED-IP-WEIGHT-1M"] == "0"
 
 
 def test_retired_switch_answers_410_html(server: BinanceServer) -> None:

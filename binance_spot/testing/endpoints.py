@@ -66,13 +66,18 @@ def _listen_token(account: Account, req: Recorded, now: float) -> object:
     return {"token": token, "expirationTime": expiration}
 
 
-#: The stream credential endpoints (USER_STREAM: weight 1, a signature checked when sent);
-#: the margin account endpoints come from ``margin_routes``.
+def _uid_only(req: Recorded) -> int:
+    """No IP weight: Binance counts listen-key and token calls against the account (UID) only."""
+    return 0
+
+
+#: The stream credential endpoints (USER_STREAM: UID weight 1, no IP weight, a signature checked
+#: when sent); the margin account endpoints come from ``margin_routes``.
 ROUTES: dict[str, Route] = {
-    RETIRED_PATHS[0]: Route(_KEY_METHODS, _margin_key),
-    RETIRED_PATHS[1]: Route(_KEY_METHODS, _isolated_key),
-    "/sapi/v1/margin/listen-key": Route(_KEY_METHODS, _risk_key),
-    "/sapi/v1/userListenToken": Route(("POST",), _listen_token),
+    RETIRED_PATHS[0]: Route(_KEY_METHODS, _margin_key, _uid_only),
+    RETIRED_PATHS[1]: Route(_KEY_METHODS, _isolated_key, _uid_only),
+    "/sapi/v1/margin/listen-key": Route(_KEY_METHODS, _risk_key, _uid_only),
+    "/sapi/v1/userListenToken": Route(("POST",), _listen_token, _uid_only),
 }
 
 
@@ -108,7 +113,7 @@ class RestApi:
         self.routes = {
             **ROUTES,
             **margin_routes(exchange),
-            token_path: Route(ROUTES[token_path].methods, self._listen_token),
+            token_path: ROUTES[token_path]._replace(operation=self._listen_token),
             RESTRICTIONS_PATH: Route(("GET",), self._restrictions, signed=True),
         }
 

@@ -98,6 +98,8 @@ class Exchange:
             now = self.clock()
             account = self._account(api_key)
             used, reopens = self._weigh(req.client[0], weight, now)
+            if not weight:  # UID-limited only: the IP's budget does not apply
+                reopens = None
             weights = {
                 "X-SAPI-USED-UID-WEIGHT-1M": str(account.uid_weight.add(1, now)),
                 "X-SAPI-USED-IP-WEIGHT-1M": str(used),
