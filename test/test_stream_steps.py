@@ -3,8 +3,12 @@ end-of-connection cause wins, when backpressure stops reading. Manual times, no 
 
 import json
 import math
+from collections import deque
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from binance_spot.stream._core import (
     COLLECT,
@@ -176,3 +180,125 @@ def test_any_message_counts_as_a_sign_of_life() -> None:
     sup.receive(event(1), 50.0, 0)
     assert sup.step(100.0).action == PING and sup.step(109.9).action != END
     assert sup.step(110.0) == Step(END, reason="silent")
+
+
+# the batch entry: a whole read's messages in one call ----------------------------------------
+
+
+def test_a_read_of_events_is_taken_in_one_call_in_order() -> None:
+    sup = live(max_queue=100)
+    messages = deque(event(seq) for seq in range(1, 31))
+    assert sup.step(0) == Step(READ, POLL)
+    assert [e.event_time for e in sup.receive_all(messages, 0.01, 0)] == list(range(1, 31))
+    assert not messages
+
+
+def test_the_message_that_calls_for_a_decision_is_the_last_taken() -> None:
+    sup = live(max_queue=100)
+    messages = deque([event(1), SHUTDOWN, event(2)])
+    assert sup.step(0) == Step(READ, POLL)
+    assert [e.event_time for e in sup.receive_all(messages, 0.01, 0)] == [1]
+    assert list(messages) == [event(2)]  # left for after the next step
+    assert sup.step(0.01) == Step(END, reason="server_shutdown")
+
+
+def test_a_batch_stops_at_the_event_that_fills_the_queue() -> None:
+    sup = live(max_queue=10)
+    messages = deque(event(seq) for seq in range(8))
+    assert sup.step(0) == Step(READ, POLL)
+    assert len(sup.receive_all(messages, 0.01, 0, queued=5)) == 5  # 5 + 5 = max_queue
+    assert len(messages) == 3 and sup.step(0.01) == Step(END, reason="overflow")
+
+
+def test_a_batch_read_after_a_deadline_takes_one_message_then_the_step_decides() -> None:
+    sup = live(keepalive=(0.5, math.inf))
+    assert sup.step(0.1) == Step(READ, 0.1 + POLL)
+    messages = deque([event(1), event(2)])
+    assert len(sup.receive_all(messages, 0.6, 0)) == 1  # the read ended past its deadline
+    assert sup.step(0.6) == Step(PING)
+
+
+def test_while_closing_a_batch_takes_the_replies_one_at_a_time() -> None:
+    sup = live()
+    sup.close()
+    assert sup.step(0) == Step(UNSUBSCRIBE)
+    sup.unsubscribe(0)
+    messages = deque([event(1), event(2)])
+    assert sup.receive_all(messages, 0.01, 0) == [] and len(messages) == 1
+
+
+READS = st.lists(
+    st.lists(
+        st.sampled_from(["ours", "ours", "ours", "other", "garbage", "shutdown", "reply"]), min_size=1, max_size=6
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def message(kind: str, seq: int, sid: int) -> str:
+    if kind == "ours":
+        return json.dumps(
+            {"subscriptionId": sid, "event": {"e": "balanceUpdate", "E": seq, "a": "B", "d": "1", "T": 1}}
+        )
+    if kind == "other":
+        return json.dumps({"subscriptionId": sid + 1, "event": {"e": "balanceUpdate", "E": seq, "a": "B", "d": "1"}})
+    if kind == "shutdown":
+        return SHUTDOWN
+    if kind == "reply":  # the answer to the connection's first request (its subscribe)
+        return json.dumps({"id": "1", "status": 200, "result": {"subscriptionId": sid}})
+    return "not json"
+
+
+def started(overlap: bool, old_events: int, max_queue: int) -> Supervisor:
+    """Live on subscription 3, or (``overlap``) in a planned reconnect: the old connection
+    (subscription 1) delivered events 0..old_events-1, the new one (7) not subscribed yet."""
+    if not overlap:
+        return live(max_queue=max_queue)
+    sup = Supervisor(lambda: UserDataSession(10.0), Reconnector((0.1, 1.0), random=lambda: 0.0), 1000.0, max_queue)
+    sup.ping_interval, sup.silence = math.inf, math.inf
+    sup.connecting(0)
+    (frame,), _ = sup.opened(TOKEN, 0, 0)
+    sup.receive(json.dumps({"id": json.loads(frame)["id"], "status": 200, "result": {"subscriptionId": 1}}), 0, 0)
+    sup.receive(SHUTDOWN, 0.1, 0.1)
+    assert sup.step(0.1).reason == "server_shutdown"
+    sup.lost(0.1, 0.1, "server_shutdown")
+    for seq in range(old_events):
+        sup.receive_old(message("ours", seq, 1), 0.1, 0.1)
+    sup.connecting(0.2)
+    sup.opened(TOKEN, 0.2, 0.2)
+    return sup
+
+
+def drive(sup: Supervisor, reads: list[list[str]], batch: bool) -> tuple[list[tuple[str, Any]], Step]:
+    """Run ``reads`` (one list of messages per socket read, 10 ms apart) as a driver does: a step
+    before each call, ``receive_all`` per call or ``receive`` per message; stop at a step that
+    is not READ."""
+    delivered: list[Any] = []
+    now = 0.3
+    for read in reads:
+        now += 0.01
+        waiting = deque(read)
+        while waiting:
+            step = sup.step(now)
+            if step.action is not READ:
+                return [(type(e).__name__, getattr(e, "event_time", None)) for e in delivered], step
+            if batch:
+                delivered += sup.receive_all(waiting, now, now, len(delivered))
+            else:
+                delivered += sup.receive(waiting.popleft(), now, now, len(delivered))
+    return [(type(e).__name__, getattr(e, "event_time", None)) for e in delivered], sup.step(now)
+
+
+@settings(max_examples=300, deadline=None)
+@given(kinds=READS, overlap=st.booleans(), old_events=st.integers(0, 6), max_queue=st.integers(2, 30))
+def test_the_batch_entry_decides_as_one_message_at_a_time_does(
+    kinds: list[list[str]], overlap: bool, old_events: int, max_queue: int
+) -> None:
+    """Ordering, the overlap's dedupe, backpressure, the order of the end causes: the batch
+    entry and the per-message one deliver the same events and end with the same step."""
+    sid = 7 if overlap else 3
+    seqs = iter(range(1000))  # the new connection repeats some of the old one's events
+    reads = [[message(kind, next(seqs) % 8, sid) for kind in read] for read in kinds]
+    one_by_one = drive(started(overlap, old_events, max_queue), reads, batch=False)
+    assert drive(started(overlap, old_events, max_queue), reads, batch=True) == one_by_one

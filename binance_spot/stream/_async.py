@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from typing import Any
 
 from binance_spot.stream._background import Call, in_thread
@@ -20,7 +21,7 @@ from binance_spot.stream._sources import (
     renewal_frames,
 )
 from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
-from binance_spot.stream.event import Event, Gap
+from binance_spot.stream.event import Event
 
 __all__ = ["AsyncStream"]
 
@@ -236,10 +237,10 @@ class AsyncStream:
                 text = await asyncio.wait_for(ws.recv(), max(0.0, wait))
             except asyncio.TimeoutError:  # cancelling recv() loses nothing
                 return None if ws.protocol.state is self._state_open else supervisor.dropped()  # failed: give up now
-            events = supervisor.receive(text, time.monotonic(), time.time(), self._queue.qsize())
-            for event in events:
+            # websockets' asyncio client hands out one message per recv(): a batch of one
+            for event in supervisor.receive_all(deque((text,)), time.monotonic(), time.time(), self._queue.qsize()):
                 self._put(event)
-            if (not events or type(events[0]) is Gap) and supervisor.live_once:
+            if supervisor.live_once and not self._ready.is_set():
                 self._ready.set()
         elif action is RENEW:  # never in the loop: a hanging token call cannot delay aclose()
             self._renewal = Call(self._source, "listen token")

@@ -156,16 +156,21 @@ class Connection:
     def recv(self, timeout: float) -> str | bytes:
         """The next message (``str`` for text); ``TimeoutError`` when none came within
         ``timeout`` s, ``Closed`` once the connection ended and every message was taken."""
+        return self.received(timeout).popleft()
+
+    def received(self, timeout: float) -> "deque[str | bytes]":
+        """``messages`` once it holds one at least (waiting as ``recv`` does): the caller takes
+        as many as it wants from the left, the rest are the next call's."""
         messages = self.messages
         if messages:
-            return messages.popleft()
+            return messages
         deadline = time.monotonic() + timeout
         while not messages:
             if self._done:
                 raise Closed("the connection is closed")
             if not self._read(deadline):
                 raise TimeoutError(f"no message within {timeout} s")
-        return messages.popleft()
+        return messages
 
     def send(self, text: str) -> None:
         """Send a text message."""

@@ -8,6 +8,7 @@ blocks, sleeps, reads a clock or touches a socket, so the rules are tested witho
 """
 
 import math
+from collections import deque
 from collections.abc import Callable
 from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
@@ -202,6 +203,29 @@ class Supervisor:
             self._overflow = True
             self._check_at = -math.inf
         return events
+
+    def receive_all(self, messages: "deque[str | bytes]", now: float, wall: float, queued: int = 0) -> list[Event]:
+        """``receive`` for the messages of one read (at least one), with one clock for all: they
+        are taken from the left of ``messages`` for as long as ``step`` would answer READ again,
+        so the one that calls for a decision (a control message, a full queue, ``close()``) is
+        the last taken and the rest wait for the next step. While a rule of the first messages
+        is in play (not live yet, an overlap, closing) one message is taken, by ``receive``."""
+        if self.closing or self.overlap is not None or not self._reported_live:
+            return self.receive(messages.popleft(), now, wall, queued)
+        self._heard_at = now
+        receive, room = self._current().receive, self.max_queue - queued
+        events: list[Event] = []
+        while True:
+            received = receive(messages.popleft(), now, wall)
+            if received:
+                events += received
+            else:  # a control message: look at the deadlines again now
+                self._check_at = -math.inf
+            if len(events) >= room:
+                self._overflow = True
+                self._check_at = -math.inf
+            if not messages or now >= self._check_at:
+                return events
 
     def _went_live(self, now: float, wall: float) -> list[Event]:
         session = self._current()

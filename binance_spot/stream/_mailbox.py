@@ -8,6 +8,7 @@ common case (events arriving while the consumer is busy) costs an append and a p
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = ["Mailbox"]
@@ -32,8 +33,14 @@ class Mailbox:
         return len(self._items)
 
     def put(self, item: Any) -> None:
+        self.put_all((item,))
+
+    def put_all(self, batch: "Sequence[Any]") -> None:
+        """Append ``batch`` in order, waking the consumer once."""
+        if not batch:
+            return
         items = self._items
-        items.append(item)
+        items.extend(batch)
         if len(items) > self.peak:
             self.peak = len(items)
         if self._waiting:

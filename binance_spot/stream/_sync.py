@@ -32,7 +32,7 @@ from binance_spot.stream._sources import (
     renewal_frames,
 )
 from binance_spot.stream.errors import End, StreamClosed, StreamError, require_websockets
-from binance_spot.stream.event import Event, Gap
+from binance_spot.stream.event import Event
 
 __all__ = ["SyncStream"]
 
@@ -323,7 +323,8 @@ class SyncStream:
 
     def _steps(self, connection: tuple[Connection, threading.Event], timeout: float) -> None:
         """Execute a step, then more while messages of the same read wait (with ``_lock`` held:
-        one hold for a burst's read, the supervisor asked before each message all the same)."""
+        one hold for a burst's read; a READ takes the read's messages up to the first that
+        calls for a decision, the next step decides)."""
         if self._step(connection, timeout):
             waiting = connection[0].messages
             while waiting and self._step(connection, 0.0):
@@ -364,14 +365,12 @@ class SyncStream:
         action = step.action
         if action is READ:
             try:
-                text = ws.recv(max(0.0, wait))
+                messages = ws.received(max(0.0, wait))
             except TimeoutError:
                 return None
             mailbox = self._mailbox
-            events = supervisor.receive(text, time.monotonic(), time.time(), len(mailbox))
-            for event in events:
-                mailbox.put(event)
-            if (not events or type(events[0]) is Gap) and supervisor.live_once:
+            mailbox.put_all(supervisor.receive_all(messages, time.monotonic(), time.time(), len(mailbox)))
+            if supervisor.live_once and not self._ready.is_set():
                 self._ready.set()
         elif action is RENEW:  # never in the reading thread: a hanging token call cannot delay close()
             self._renewal = Call(self._source, "listen token")
