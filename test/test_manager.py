@@ -21,6 +21,7 @@ from binance_spot import (
     MarginListenTokenApi,
     MarginRiskStreamApi,
     MarginStreamApi,
+    RetryPolicy,
     UnauthorizedException,
 )
 from binance_spot.manager import ListenKeyFunctions, ListenTokenFunctions
@@ -175,6 +176,7 @@ def test_transport_retries_absorb_short_bursts(
 ) -> None:
     errors: list[BaseException] = []
     config = Configuration(host=server.url, api_key={"X-MBX-APIKEY": KEY})
+    config.retries = RetryPolicy(backoff=0.01)  # the default's 0.5 s doubling slept ~2.8 s here
     server.add_fault("status", times=3, status=503, headers={"Retry-After": "0"}, method="PUT")
     with ApiClient(config) as api_client:
         manager = ListenKeyManager(

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -97,13 +96,14 @@ def test_risk_stream_closes_its_key(server: BinanceServer, wait_for: WaitFor) ->
 
 
 def test_demo_shows_renewals_a_drop_and_the_gap(run_cli: RunCli) -> None:
-    started = time.monotonic()
     result = run_cli("stream", "--demo")
     assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started < 8
     out = result.stdout
     assert "none lost, none twice: True" in out and "GAP (connection_lost): events may be missing" in out
     assert "reconnected with a new token" in out and "gap markers: 1" in out
+    # It ended on events after the reconnect, not at its 3 s limit (a condition, not a timing).
+    after_the_gap = out.split("GAP (connection_lost)", 1)[1].splitlines()[1:-1]
+    assert len(after_the_gap) >= 5 and all(line.endswith("balance BTC +0.001") for line in after_the_gap)
 
 
 @pytest.mark.parametrize("args", [["stream"], ["stream", "--demo"]])

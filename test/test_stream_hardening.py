@@ -278,7 +278,7 @@ def test_aclose_after_a_drop_during_a_renewal_leaves_no_task(server: BinanceServ
     async def scenario() -> None:
         asyncio.get_running_loop().set_exception_handler(lambda loop, context: problems.append(context))
         before = asyncio.all_tasks()
-        stream = await AsyncMarginUserDataStream(client, token_validity=1.0, renew_before=0.5, **FAST).start()
+        stream = await AsyncMarginUserDataStream(client, token_validity=1.0, renew_before=0.9, **FAST).start()
         server.add_fault("hang", times=100, delay=1.0, path=TOKEN_PATH)
         await wait_for(lambda: token_requests(server) >= 2)  # the renewal's call hangs
         server.drop_streams()

@@ -16,8 +16,10 @@ from binance_spot.testing import BinanceServer
 
 THREADS = 8
 CALLS_PER_THREAD = 50
-#: Sequential calls of the resource test; about 1 s per 2000 on a laptop.
-MANY_CALLS = 10_000
+#: Sequential calls of the resource test, checked every ``CHECK_EVERY``: a leak of one
+#: descriptor, thread or socket per ``CHECK_EVERY`` calls shows at the first check.
+MANY_CALLS = 1_000
+CHECK_EVERY = 50
 
 
 def client_sockets(server_port: int) -> int:
@@ -203,12 +205,13 @@ def test_many_calls_keep_sockets_and_threads_flat(
         api = binance_spot.MarginStreamApi(client)
         key = api.sapi_v1_user_data_stream_post().listen_key
         baseline = (open_fds(), len(client_threads()), client_sockets(port))
-        for number in range(MANY_CALLS):
+        for number in range(1, MANY_CALLS + 1):
             api.sapi_v1_user_data_stream_put(key)
-            if number % 2500 == 0:
-                assert client_sockets(port) == 1
-        # no more descriptors than before (fewer is fine: an earlier test's daemon thread may close one meanwhile)
-        assert open_fds() <= baseline[0] and (len(client_threads()), client_sockets(port)) == baseline[1:]
+            if number % CHECK_EVERY == 0:
+                # no more descriptors than before (fewer is fine: an earlier test's daemon thread may close one)
+                assert open_fds() <= baseline[0], f"descriptors grew by call {number}"
+                assert (len(client_threads()), client_sockets(port)) == baseline[1:], f"after call {number}"
+                assert server.connections_opened == 1
     assert client_sockets(port) == 0
     assert server.connections_opened == 1
     assert len(server.requests) == MANY_CALLS + 1

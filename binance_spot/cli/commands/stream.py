@@ -111,10 +111,12 @@ def demo(out: Output) -> int:
         if not out.as_json:
             out.line(f"-- {text}")
 
-    with BinanceServer(min_token_validity_ms=1) as server:  # tokens of 0.2 s
+    # Tokens of 0.5 s renewed every 0.05 s: a busy machine may delay a renewal by 0.45 s before
+    # Binance ends the subscription (with 0.2 s tokens, a loaded test run saw that second gap).
+    with BinanceServer(min_token_validity_ms=1) as server:
         config = Configuration(host=server.url, api_key={"X-MBX-APIKEY": "demo-key"})
-        say(f"local Binance at {server.url}; tokens live 0.2 s, renewed 0.15 s before they expire")
-        options: dict[str, Any] = {"token_validity": 0.2, "renew_before": 0.15, "backoff": (0.05, 1.0)}
+        say(f"local Binance at {server.url}; tokens live 0.5 s, renewed 0.45 s before they expire")
+        options: dict[str, Any] = {"token_validity": 0.5, "renew_before": 0.45, "backoff": (0.05, 1.0)}
         with ApiClient(config) as client, MarginUserDataStream(client, **options) as stream:
             pushed, stop = [0], threading.Event()
 
