@@ -1,14 +1,11 @@
 """Fixtures shared by the tests: a local Binance server and a client pointed at it."""
 
-import compileall
 import io
 import logging
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,19 +14,6 @@ import binance_spot
 from binance_spot.testing import BinanceServer, ManualClock
 
 API_KEY = "test-api-key_0123456789"
-
-
-def _share_bytecode() -> None:
-    """Compiled modules are written even where PYTHONDONTWRITEBYTECODE is set, so that the
-    suite's processes share them: otherwise each xdist worker rewrites every test module and
-    each of them, and every CLI or document run in a process, compiles the package afresh
-    (~9 s of the suite's ~45 s of CPU). The files go to ``__pycache__``, which git ignores."""
-    sys.dont_write_bytecode = False  # the test modules pytest rewrites from here on
-    if "PYTEST_XDIST_WORKER" not in os.environ:  # the package: once, before the workers start
-        compileall.compile_dir(Path(binance_spot.__file__).parent, quiet=1)
-
-
-_share_bytecode()
 
 
 @pytest.fixture(autouse=True)
