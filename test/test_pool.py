@@ -8,6 +8,7 @@ window, attribution of every event and gap, exactly once across planned reconnec
 
 import json
 import math
+import os
 from collections import Counter
 from collections.abc import Hashable
 from typing import Any
@@ -21,6 +22,12 @@ from binance_spot.stream._pool_state import AccountEvent, AccountFailed
 from binance_spot.stream._protocol import Credential
 from binance_spot.stream._weights import AttemptWindow, WeightBudget
 from binance_spot.stream.event import Gap
+
+
+def scaled(examples: int) -> int:
+    """The README's size, or ten times it at CI size (``HYPOTHESIS_PROFILE=ci``, which ``.ci/run`` sets)."""
+    return examples * 10 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else examples
+
 
 LIFETIME = 600.0
 
@@ -162,7 +169,7 @@ def events_of(delivered: list[Any], account: Hashable) -> list[Any]:
 # --- packing ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(n=st.integers(1, 2500), per=st.sampled_from([50, 99, 1000]))
 def test_accounts_are_packed_on_as_few_connections_as_the_limit_allows(n: int, per: int) -> None:
     model = Model(pool(per_connection=per, budget=WeightBudget(10**9)))
@@ -189,7 +196,7 @@ def test_the_1001st_account_opens_a_second_connection() -> None:
 # --- the budget -------------------------------------------------------------------------------
 
 
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(
     n=st.integers(1, 1500),
     limit=st.integers(4, 3000),
@@ -245,7 +252,7 @@ def test_the_process_wide_attempt_window_holds_across_pools() -> None:
 # Found by this test: an account left its older subscription (second shutdown) without ending
 # it; the server still counted it live there while the pool ignored it, and a drop gapped it.
 @example(n=9, per=1, ops=[("shutdown", 2), ("drop", 0), ("drop", 0), ("shutdown", 7), ("drop", 7)])
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(
     n=st.integers(2, 40),
     per=st.integers(1, 8),
@@ -323,7 +330,7 @@ def test_every_event_reaches_its_account_once_and_every_loss_has_a_gap(n: int, p
         assert not gapped
 
 
-@settings(max_examples=40)
+@settings(max_examples=scaled(40))
 @given(n=st.integers(1, 30), per=st.integers(1, 10), pushes=st.lists(st.integers(0, 29), max_size=60))
 def test_a_planned_reconnect_moves_every_account_without_gap_or_duplicate(n: int, per: int, pushes: list[int]) -> None:
     model = Model(pool(per_connection=per, budget=WeightBudget(10**6)))
