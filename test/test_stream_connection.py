@@ -165,6 +165,14 @@ def test_a_refused_handshake_raises_without_the_listen_key() -> None:
     assert sock.fileno() == -1 and ws.socket.fileno() == -1
 
 
+def test_frames_leave_without_waiting_for_acks() -> None:
+    port, _ = raw_peer(lambda conn: conn.recv(1))
+    sock = dial(("127.0.0.1", port), 5.0, threading.Event(), lambda sock: True)
+    assert sock is not None
+    with sock:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)  # no Nagle delay, as websockets' client
+
+
 # TLS: a relay that speaks TLS with a certificate of its own, in front of the local Binance ---------
 
 

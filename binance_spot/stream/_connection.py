@@ -61,6 +61,7 @@ def dial(
                 if writable.select(POLL):
                     code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if code == 0 and keep(sock):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # a pong or a close goes out at once
             return sock
         sock.close()
         if closing.is_set():
