@@ -9,7 +9,7 @@ from binance_spot.stream._many_async import AsyncAccounts
 from binance_spot.stream._many_sources import ManySettings
 from binance_spot.stream._many_sync import SyncAccounts
 from binance_spot.stream._pool_schedule import PER_CONNECTION
-from binance_spot.stream._sources import OPEN_TIMEOUT
+from binance_spot.stream._sources import BACKOFF, OPEN_TIMEOUT, RENEW_BEFORE, TOKEN_VALIDITY
 from binance_spot.stream._weights import DEFAULT_WEIGHT_PER_MINUTE, WeightBudget
 
 __all__ = ["AsyncMarginAccountsStream", "MarginAccountsStream"]
@@ -23,10 +23,10 @@ class _AccountsOptions:
         per_connection: int = PER_CONNECTION,
         weight_per_minute: int = DEFAULT_WEIGHT_PER_MINUTE,
         budget: WeightBudget | None = None,
-        token_validity: float = 86400.0,
-        renew_before: float = 600.0,
+        token_validity: float = TOKEN_VALIDITY,
+        renew_before: float = RENEW_BEFORE,
         max_queue: int = 100_000,
-        backoff: tuple[float, float] = (0.5, 30.0),
+        backoff: tuple[float, float] = BACKOFF,
         max_connection_age: float = MAX_CONNECTION_AGE,
         open_timeout: float = OPEN_TIMEOUT,
     ) -> None:

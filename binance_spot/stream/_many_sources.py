@@ -4,23 +4,20 @@ they drive, and each account's token calls (``TokenSource``, the single stream's
 import contextlib
 import logging
 import os
-import random
 import time
 from collections.abc import Hashable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from binance_spot.settings import seconds
 from binance_spot.stream._core import PRODUCTION_API, websocket_urls
 from binance_spot.stream._pool import Pool
 from binance_spot.stream._pool_state import AccountFailed
 from binance_spot.stream._protocol import Credential
-from binance_spot.stream._reconnect import Reconnector
 from binance_spot.stream._sources import (
-    MAX_QUEUE,
-    MIN_CONNECTION_AGE,
     WS_URL_ENVIRONMENT,
     TokenSource,
+    check_connection_options,
+    check_token_times,
     describe,
     fatal,
     retry_after,
@@ -53,17 +50,10 @@ class ManySettings:
         max_connection_age: float,
         open_timeout: float,
     ) -> None:
-        if type(max_queue) is not int or not 2 <= max_queue <= MAX_QUEUE:
-            raise ValueError(f"max_queue must be an integer in [2, {MAX_QUEUE}], got {max_queue!r}")
-        self.max_queue = max_queue
-        self.token_validity = seconds("token_validity", token_validity, least=0.001, most=86400.0)
-        self.renew_before = seconds("renew_before", renew_before)
-        self.open_timeout = seconds("open_timeout", open_timeout, most=3600.0)
-        age = seconds("max_connection_age", max_connection_age, least=MIN_CONNECTION_AGE, most=24 * 3600.0)
-        if not isinstance(backoff, (tuple, list)) or len(backoff) != 2:
-            raise ValueError(f"backoff must be (first, cap) seconds, got {backoff!r}")
-        self.backoff = (seconds("backoff first", backoff[0]), seconds("backoff cap", backoff[1]))
-        Reconnector(self.backoff, random.random)  # validates first <= cap <= 3600
+        self.max_queue, self.backoff, age, self.open_timeout = check_connection_options(
+            max_queue, backoff, max_connection_age, open_timeout
+        )
+        self.token_validity, self.renew_before = check_token_times(token_validity, renew_before)
         self.url: str | None = None  # derived from the first account's host unless given
         if ws_url is not None or os.environ.get(WS_URL_ENVIRONMENT):
             self.url = websocket_url("ws_url", ws_url, WS_URL_ENVIRONMENT, lambda: PRODUCTION_API)

@@ -9,7 +9,15 @@ from typing import Any
 
 from binance_spot.stream._async import AsyncStream
 from binance_spot.stream._core import MAX_CONNECTION_AGE
-from binance_spot.stream._sources import OPEN_TIMEOUT, RiskKeySource, Settings, TokenSource
+from binance_spot.stream._sources import (
+    BACKOFF,
+    OPEN_TIMEOUT,
+    RENEW_BEFORE,
+    TOKEN_VALIDITY,
+    RiskKeySource,
+    Settings,
+    TokenSource,
+)
 from binance_spot.stream._sync import SyncStream
 
 __all__ = ["AsyncMarginRiskStream", "AsyncMarginUserDataStream", "MarginRiskStream", "MarginUserDataStream"]
@@ -21,10 +29,10 @@ class _UserDataOptions:
         api_client: Any,
         symbol: str | None = None,
         *,
-        token_validity: float = 86400.0,
-        renew_before: float = 600.0,
+        token_validity: float = TOKEN_VALIDITY,
+        renew_before: float = RENEW_BEFORE,
         max_queue: int = 10_000,
-        backoff: tuple[float, float] = (0.5, 30.0),
+        backoff: tuple[float, float] = BACKOFF,
         max_connection_age: float = MAX_CONNECTION_AGE,
         open_timeout: float = OPEN_TIMEOUT,
         ws_url: str | None = None,
@@ -48,7 +56,7 @@ class _RiskOptions:
         *,
         keepalive_interval: float = 1800.0,
         max_queue: int = 10_000,
-        backoff: tuple[float, float] = (0.5, 30.0),
+        backoff: tuple[float, float] = BACKOFF,
         max_connection_age: float = MAX_CONNECTION_AGE,
         open_timeout: float = OPEN_TIMEOUT,
         risk_url: str | None = None,

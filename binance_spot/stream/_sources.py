@@ -29,14 +29,19 @@ from binance_spot.stream._protocol import Credential, RiskSession, UserDataSessi
 from binance_spot.stream._reconnect import Reconnector, RenewalBudget
 
 __all__ = [
+    "BACKOFF",
     "CLOSE_TIMEOUT",
     "MIN_CONNECTION_AGE",
     "OPEN_TIMEOUT",
+    "RENEW_BEFORE",
     "RiskKeySource",
     "Settings",
     "Source",
+    "TOKEN_VALIDITY",
     "TokenSource",
     "WEBSOCKETS_LOGGER",
+    "check_connection_options",
+    "check_token_times",
     "connect_failed",
     "connect_options",
     "describe",
@@ -55,6 +60,31 @@ OPEN_TIMEOUT = 10.0
 CLOSE_TIMEOUT = 0.2
 #: The largest ``max_queue``: 10 million events are already gigabytes.
 MAX_QUEUE = 10_000_000
+#: The defaults of every user-data stream: a token as long as Binance allows, renewed 10 minutes
+#: before it ends; reconnects backing off from 0.5 s to 30 s.
+TOKEN_VALIDITY = 86400.0
+RENEW_BEFORE = 600.0
+BACKOFF = (0.5, 30.0)
+
+
+def check_connection_options(
+    max_queue: int, backoff: tuple[float, float], max_connection_age: float, open_timeout: float
+) -> tuple[int, tuple[float, float], float, float]:
+    """The knobs every stream shares, checked before any byte is sent: (max_queue, backoff,
+    max_connection_age, open_timeout) as floats."""
+    if type(max_queue) is not int or not 2 <= max_queue <= MAX_QUEUE:
+        raise ValueError(f"max_queue must be an integer in [2, {MAX_QUEUE}], got {max_queue!r}")
+    if not isinstance(backoff, (tuple, list)) or len(backoff) != 2:
+        raise ValueError(f"backoff must be (first, cap) seconds, got {backoff!r}")
+    checked = (seconds("backoff first", backoff[0]), seconds("backoff cap", backoff[1]))
+    Reconnector(checked, random.random)  # validates first <= cap <= 3600
+    age = seconds("max_connection_age", max_connection_age, least=MIN_CONNECTION_AGE, most=24 * 3600.0)
+    return max_queue, checked, age, seconds("open_timeout", open_timeout, most=3600.0)
+
+
+def check_token_times(validity: float, renew_before: float) -> tuple[float, float]:
+    """A listen token's lifetime (Binance: at most 24 h) and how long before its end to renew it."""
+    return seconds("token_validity", validity, least=0.001, most=86400.0), seconds("renew_before", renew_before)
 
 
 #: The logger handed to websockets: its records (frames, the request line) are masked by the
@@ -164,18 +194,10 @@ class Settings:
         risk_url: str | None = None,
         risk: bool = False,
     ) -> None:
-        if type(max_queue) is not int or not 2 <= max_queue <= MAX_QUEUE:
-            raise ValueError(f"max_queue must be an integer in [2, {MAX_QUEUE}], got {max_queue!r}")
         self.api_client = api_client
-        self.max_queue = max_queue
-        self.open_timeout = seconds("open_timeout", open_timeout, most=3600.0)
-        self.max_connection_age = seconds(
-            "max_connection_age", max_connection_age, least=MIN_CONNECTION_AGE, most=24 * 3600.0
+        self.max_queue, self.backoff, self.max_connection_age, self.open_timeout = check_connection_options(
+            max_queue, backoff, max_connection_age, open_timeout
         )
-        if not isinstance(backoff, (tuple, list)) or len(backoff) != 2:
-            raise ValueError(f"backoff must be (first, cap) seconds, got {backoff!r}")
-        self.backoff = (seconds("backoff first", backoff[0]), seconds("backoff cap", backoff[1]))
-        Reconnector(self.backoff, random.random)  # validates first <= cap <= 3600 now, before any byte is sent
 
         def derived() -> str:
             return websocket_urls(api_client.configuration.host)[1 if risk else 0]
@@ -196,8 +218,7 @@ class TokenSource:
     def __init__(self, api_client: Any, symbol: str | None, validity: float, renew_before: float) -> None:
         if symbol is not None:
             check_symbol(symbol)
-        seconds("token_validity", validity, least=0.001, most=86400.0)
-        seconds("renew_before", renew_before)
+        validity, renew_before = check_token_times(validity, renew_before)
         from binance_spot.api.margin_listen_token_api import MarginListenTokenApi
 
         self.api = MarginListenTokenApi(api_client)
