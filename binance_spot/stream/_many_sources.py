@@ -78,6 +78,9 @@ class Accounts:
     def add(self, account: Hashable, api_client: Any, symbol: str | None) -> None:
         if account in self.sources:
             raise ValueError(f"account {account!r} is already followed")
+        configuration: Any = getattr(api_client, "configuration", None)
+        if not getattr(configuration, "api_key", {}).get("X-MBX-APIKEY"):  # its token call needs it
+            raise ValueError("api_client must be an ApiClient with this account's API key")
         settings = self.settings
         if settings.url is None:  # the single stream's rule, for the first account's client
             host = api_client.configuration.host
