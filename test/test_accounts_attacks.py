@@ -32,3 +32,14 @@ def test_add_refuses_what_is_not_a_client() -> None:
         with pytest.raises(ValueError, match="ApiClient"):
             stream.add("desk-1", object())
         assert stream.accounts == []
+
+
+def test_a_huge_account_id_added_twice_is_refused_without_echoing_it_whole() -> None:
+    huge = "x" * 100_000
+    with BinanceServer() as server:
+        url = server.url.replace("http://", "ws://", 1) + "/ws-api/v3"
+        with MarginAccountsStream(url) as stream:
+            stream.add(huge, client(server.url, "key-1", "SECRET-1"))
+            with pytest.raises(ValueError, match="already followed") as raised:
+                stream.add(huge, client(server.url, "key-1", "SECRET-1"))
+            assert len(str(raised.value)) < 200

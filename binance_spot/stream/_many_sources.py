@@ -77,7 +77,7 @@ class Accounts:
 
     def add(self, account: Hashable, api_client: Any, symbol: str | None) -> None:
         if account in self.sources:
-            raise ValueError(f"account {account!r} is already followed")
+            raise ValueError(f"account {account!r:.60} is already followed")
         configuration: Any = getattr(api_client, "configuration", None)
         if not getattr(configuration, "api_key", {}).get("X-MBX-APIKEY"):  # its token call needs it
             raise ValueError("api_client must be an ApiClient with this account's API key")

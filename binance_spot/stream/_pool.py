@@ -44,7 +44,7 @@ class Pool(Schedule):
 
     def add(self, account: Hashable, now: float) -> None:
         if account in self.accounts:
-            raise ValueError(f"account {account!r} is already followed")
+            raise ValueError(f"account {account!r:.60} is already followed")
         if self.closing:
             raise RuntimeError("the stream is closed")
         self.accounts[account] = state = Account(account)
